@@ -1,0 +1,38 @@
+using Spectre.Console;
+using SweepRunner.Core.Planning;
+
+namespace SweepRunner.Cli.Output;
+
+public static class PlanTable
+{
+    public static void Write(IAnsiConsole console, SweepPlan plan)
+    {
+        // Redirected output has no terminal width; a wide table reads better in a log than a wrapped one.
+        if (!console.Profile.Out.IsTerminal) console.Profile.Width = Math.Max(console.Profile.Width, 180);
+        console.MarkupLine($"[bold]{Markup.Escape(plan.Sweep.Name)}[/]  dataset {Markup.Escape(plan.Sweep.DatasetPath)}: " +
+                           $"{plan.Dataset.ImageCount} images in {plan.Dataset.Folders.Count} folder(s)");
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumn("label");
+        table.AddColumn("differs from base");
+        table.AddColumn(new TableColumn("steps/epoch").RightAligned());
+        table.AddColumn(new TableColumn("total steps").RightAligned());
+        table.AddColumn(new TableColumn("estimate").RightAligned());
+        table.AddColumn("duplicate of");
+        foreach (var job in plan.Jobs)
+            table.AddRow(
+                Markup.Escape(job.Label),
+                Markup.Escape(job.DiffText),
+                job.Steps.StepsPerEpoch.ToString(),
+                job.Steps.TotalSteps.ToString(),
+                Durations.Short(job.EstimatedSeconds),
+                job.DuplicateOf is { } first ? Markup.Escape(first) : "");
+        console.Write(table);
+        var t = plan.Totals;
+        console.MarkupLine($"jobs {t.Jobs}, unique {t.UniqueJobs}, excluded {t.Excluded}, total steps {t.TotalSteps}, " +
+                           $"estimated {Durations.Hours(t.EstimatedSeconds)} h at {plan.Sweep.StepsPerSecond} steps/s");
+        foreach (var excluded in plan.ExcludedExamples)
+            console.MarkupLine($"[grey]excluded {Markup.Escape(excluded.Label)}: {Markup.Escape(excluded.Reason)}[/]");
+        foreach (var warning in plan.Warnings)
+            console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
+    }
+}

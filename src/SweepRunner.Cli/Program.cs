@@ -1,0 +1,22 @@
+using Spectre.Console.Cli;
+using SweepRunner.Cli;
+using SweepRunner.Cli.Commands;
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("sweeprunner");
+    config.PropagateExceptions();
+    config.AddCommand<PlanCommand>("plan").WithDescription("Expand a sweep file into jobs with steps and time estimates.");
+    config.AddCommand<DoctorCommand>("doctor").WithDescription("Report versions, devices and set-up problems.");
+    config.AddCommand<DemoDataCommand>("demo-data").WithDescription("Write a generated dataset in kohya layout.");
+});
+try
+{
+    return app.Run(args);
+}
+catch (CommandAppException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return ExitCodes.Usage;
+}

@@ -1,0 +1,47 @@
+using SweepRunner.Core.Settings;
+
+namespace SweepRunner.Core.Planning;
+
+/// <summary>
+/// One job of a plan. It holds only the settings that differ from the sweep's effective base; the full
+/// effective settings are rebuilt on demand, so a plan of 100,000 jobs stays small.
+/// </summary>
+public sealed class PlannedJob(
+    string id,
+    string label,
+    string kind,
+    IReadOnlyDictionary<string, object?> effectiveBase,
+    IReadOnlyDictionary<string, object?> diff,
+    StepPlan steps,
+    string? duplicateOf,
+    double estimatedSeconds)
+{
+    public string Id { get; } = id;
+    public string Label { get; } = label;
+
+    /// <summary>Which block made the job: baseline, ofat, grid, list or random.</summary>
+    public string Kind { get; } = kind;
+
+    /// <summary>Settings whose value differs from the effective base, by key.</summary>
+    public IReadOnlyDictionary<string, object?> Diff { get; } = diff;
+
+    public StepPlan Steps { get; } = steps;
+
+    /// <summary>The label of the first job that trains the same thing, or null.</summary>
+    public string? DuplicateOf { get; } = duplicateOf;
+
+    public double EstimatedSeconds { get; } = estimatedSeconds;
+
+    public SortedDictionary<string, object?> Settings
+    {
+        get
+        {
+            var all = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var (k, v) in effectiveBase) all[k] = v;
+            foreach (var (k, v) in Diff) all[k] = v;
+            return all;
+        }
+    }
+
+    public string DiffText => Diff.Count == 0 ? "(base)" : string.Join(", ", Diff.Select(p => $"{p.Key}={SettingFormat.Format(p.Value)}"));
+}

@@ -1,0 +1,217 @@
+using System.Globalization;
+using SweepRunner.Core.Datasets;
+using SweepRunner.Core.Settings;
+using SweepRunner.Core.Sweeps;
+using static SweepRunner.Core.Settings.SettingsCatalog;
+
+namespace SweepRunner.Core.Planning;
+
+/// <summary>
+/// Expands a sweep into jobs: effective settings = catalog defaults ← kohya import ← base ← block values;
+/// blocks are unioned in file order; constraints drop jobs; jobs whose non-inert settings match an
+/// earlier job's are kept as duplicates of it and never trained twice.
+/// </summary>
+public sealed class Planner
+{
+    /// <summary>Seconds one training step of this job takes; null uses the sweep's steps_per_second.</summary>
+    public Func<IReadOnlyDictionary<string, object?>, double?>? SecondsPerStep { get; init; }
+
+    public int ExcludedExamplesKept { get; init; } = 200;
+
+    record Candidate(string Label, string Kind, IReadOnlyDictionary<string, object?> Overrides);
+
+    public SweepPlan Plan(SweepDefinition sweep)
+    {
+        var effectiveBase = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var d in All) effectiveBase[d.Key] = d.Default;
+        foreach (var (k, v) in sweep.Base) effectiveBase[k] = v;
+
+        var captionExtension = (string)effectiveBase[CaptionExtension]!;
+        DatasetInfo dataset;
+        try
+        {
+            dataset = DatasetScanner.Scan(sweep.Resolve(sweep.DatasetPath), captionExtension);
+        }
+        catch (DatasetException e)
+        {
+            throw new SweepValidationException([new SweepError(new SourceMark(sweep.FilePath, 0, 0), e.Message, "Fix the dataset folder named by 'dataset:'")]);
+        }
+
+        var warnings = new List<string>(sweep.ImportNotes);
+        var modelFingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
+        var stepCache = new Dictionary<string, StepPlan>(StringComparer.Ordinal);
+        var firstById = new Dictionary<string, string>(StringComparer.Ordinal);
+        var labels = new HashSet<string>(StringComparer.Ordinal);
+        var jobs = new List<PlannedJob>();
+        var excluded = new List<ExcludedJob>();
+        var excludedCount = 0;
+        var effective = new Dictionary<string, object?>(effectiveBase, StringComparer.Ordinal);
+
+        foreach (var candidate in Candidates(sweep, effectiveBase))
+        {
+            foreach (var (k, v) in effectiveBase) effective[k] = v;
+            foreach (var (k, v) in candidate.Overrides) effective[k] = v;
+
+            if (Violated(sweep.Constraints, effective) is { } rule)
+            {
+                excludedCount++;
+                if (excluded.Count < ExcludedExamplesKept) excluded.Add(new ExcludedJob(candidate.Label, rule.Describe()));
+                continue;
+            }
+
+            var model = (string)effective[BaseModel]!;
+            if (!modelFingerprints.TryGetValue(model, out var modelFingerprint))
+            {
+                modelFingerprint = ModelFingerprint.Of(model, sweep.Directory, out var exists);
+                if (!exists) warnings.Add($"base model '{model}' not found (relative to {sweep.Directory}); its jobs can be planned but not run until it exists");
+                modelFingerprints[model] = modelFingerprint;
+            }
+
+            var view = SettingsEquivalence.IdentityView(effective);
+            view[NumRepeats] = effective[NumRepeats] ?? CommonRepeats(dataset);
+            var id = JobIdentity.Id(JobIdentity.CanonicalText(view, dataset.Fingerprint, modelFingerprint));
+
+            var steps = StepsFor(dataset, effective, stepCache);
+            var secondsPerStep = SecondsPerStep?.Invoke(effective) ?? 1.0 / sweep.StepsPerSecond;
+            var diff = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var (k, v) in effective)
+                if (!Equals(v, effectiveBase[k])) diff[k] = v;
+
+            var label = candidate.Label;
+            for (var n = 2; !labels.Add(label); n++) label = $"{candidate.Label}#{n}";
+            string? duplicateOf = firstById.TryGetValue(id, out var first) ? first : null;
+            if (duplicateOf == null) firstById[id] = label;
+            jobs.Add(new PlannedJob(id, label, candidate.Kind, effectiveBase, diff, steps, duplicateOf, steps.TotalSteps * secondsPerStep));
+        }
+
+        var unique = jobs.Where(j => j.DuplicateOf == null).ToList();
+        var totals = new PlanTotals(jobs.Count, unique.Count, excludedCount, unique.Sum(j => j.Steps.TotalSteps), unique.Sum(j => j.EstimatedSeconds));
+        return new SweepPlan(sweep, dataset, effectiveBase, jobs, excluded, warnings, totals);
+    }
+
+    static long? CommonRepeats(DatasetInfo dataset) =>
+        dataset.Folders.Select(f => f.Repeats).Distinct().Count() == 1 ? dataset.Folders[0].Repeats : null;
+
+    static StepPlan StepsFor(DatasetInfo dataset, Dictionary<string, object?> s, Dictionary<string, StepPlan> cache)
+    {
+        var key = string.Join('|', new[] { NumRepeats, BatchSize, GradientAccumulation, Epochs, EnableBucket, Resolution, MinBucketReso, MaxBucketReso, BucketResoSteps, SaveEveryNEpochs, SampleEveryNEpochs, SampleAtFirst }
+            .Select(k => SettingFormat.Format(s[k])));
+        if (!cache.TryGetValue(key, out var steps)) cache[key] = steps = StepPlan.For(dataset, s);
+        return steps;
+    }
+
+    static IEnumerable<Candidate> Candidates(SweepDefinition sweep, IReadOnlyDictionary<string, object?> effectiveBase)
+    {
+        var empty = new Dictionary<string, object?>();
+        if (sweep.Blocks.Any(b => b is OfatBlock)) yield return new Candidate(sweep.BaselineLabel, "baseline", empty);
+        foreach (var block in sweep.Blocks)
+        {
+            var source = block switch
+            {
+                OfatBlock ofat => Ofat(ofat, effectiveBase),
+                GridBlock grid => Grid(grid),
+                ListBlock list => list.Patterns.Select(p => new Candidate(p.Label, "list", p.Settings)),
+                RandomBlock random => Random(random),
+                _ => throw new InvalidOperationException($"unknown block {block.Kind}"),
+            };
+            foreach (var candidate in source) yield return candidate;
+        }
+    }
+
+    /// <summary>The baseline plus each level of each axis changed alone (levels equal to the baseline are the baseline itself).</summary>
+    static IEnumerable<Candidate> Ofat(OfatBlock block, IReadOnlyDictionary<string, object?> effectiveBase)
+    {
+        foreach (var axis in block.Axes)
+        foreach (var row in axis.Rows)
+        {
+            var overrides = Zip(axis.Keys, row);
+            if (overrides.All(p => Equals(p.Value, effectiveBase[p.Key]))) continue;
+            yield return new Candidate(LabelOf(overrides), "ofat", overrides);
+        }
+    }
+
+    static IEnumerable<Candidate> Grid(GridBlock block)
+    {
+        var axes = block.Axes;
+        var index = new int[axes.Count];
+        while (true)
+        {
+            var overrides = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (var a = 0; a < axes.Count; a++)
+                foreach (var (k, v) in Zip(axes[a].Keys, axes[a].Rows[index[a]])) overrides[k] = v;
+            yield return new Candidate(LabelOf(overrides), "grid", overrides);
+            var carry = axes.Count - 1;
+            while (carry >= 0 && ++index[carry] == axes[carry].Rows.Count) index[carry--] = 0;
+            if (carry < 0) yield break;
+        }
+    }
+
+    static IEnumerable<Candidate> Random(RandomBlock block)
+    {
+        var rng = new Random(block.Seed);
+        for (var i = 0; i < block.Count; i++)
+        {
+            var overrides = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var axis in block.Axes)
+            {
+                if (axis.Levels is { } levels)
+                {
+                    foreach (var (k, v) in Zip(levels.Keys, levels.Rows[rng.Next(levels.Rows.Count)])) overrides[k] = v;
+                    continue;
+                }
+                var u = rng.NextDouble();
+                var key = axis.Key!;
+                object value = axis.Distribution switch
+                {
+                    Distribution.IntUniform => (long)Math.Floor(axis.Low + u * (axis.High - axis.Low + 1)),
+                    Distribution.LogUniform => Math.Exp(Math.Log(axis.Low) + u * (Math.Log(axis.High) - Math.Log(axis.Low))),
+                    _ => axis.Low + u * (axis.High - axis.Low),
+                };
+                overrides[key] = Get(key).Type == SettingType.Integer
+                    ? (long)Math.Round(Convert.ToDouble(value, CultureInfo.InvariantCulture))
+                    : value is double d ? RoundSignificant(d, 4) : value;
+            }
+            yield return new Candidate($"random-{i + 1}", "random", overrides);
+        }
+    }
+
+    static Constraint? Violated(IReadOnlyList<Constraint> constraints, IReadOnlyDictionary<string, object?> s)
+    {
+        foreach (var rule in constraints)
+        {
+            var matches = rule.When.All(c => Holds(c, s));
+            if (rule.Require == null ? matches : matches && !rule.Require.All(c => Holds(c, s))) return rule;
+        }
+        return null;
+    }
+
+    static bool Holds(Condition c, IReadOnlyDictionary<string, object?> s)
+    {
+        var value = s[c.Key];
+        return c.Operator switch
+        {
+            ConditionOperator.In => c.Values.Any(v => Equals(v, value)),
+            ConditionOperator.NotIn => !c.Values.Any(v => Equals(v, value)),
+            _ when value is null => false,
+            ConditionOperator.Less => Number(value) < Number(c.Values[0]),
+            ConditionOperator.LessOrEqual => Number(value) <= Number(c.Values[0]),
+            ConditionOperator.Greater => Number(value) > Number(c.Values[0]),
+            _ => Number(value) >= Number(c.Values[0]),
+        };
+    }
+
+    static double Number(object? v) => Convert.ToDouble(v, CultureInfo.InvariantCulture);
+
+    static Dictionary<string, object?> Zip(IReadOnlyList<string> keys, IReadOnlyList<object?> row)
+    {
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        for (var i = 0; i < keys.Count; i++) result[keys[i]] = row[i];
+        return result;
+    }
+
+    static string LabelOf(IReadOnlyDictionary<string, object?> overrides) =>
+        string.Join(",", overrides.Select(p => $"{p.Key}={SettingFormat.Format(p.Value)}"));
+
+    static double RoundSignificant(double value, int digits) =>
+        value == 0 ? 0 : double.Parse(value.ToString("G" + digits, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,58 @@
+namespace SweepRunner.Core.Sweeps;
+
+/// <summary>A validated sweep file. Setting values are already normalized to their catalog types.</summary>
+public sealed record SweepDefinition(
+    string FilePath,
+    string SourceText,
+    string Name,
+    string DatasetPath,
+    IReadOnlyDictionary<string, object?> Base,
+    IReadOnlyList<string> ImportNotes,
+    IReadOnlyList<PlanBlock> Blocks,
+    IReadOnlyList<Constraint> Constraints,
+    double StepsPerSecond,
+    string BaselineLabel)
+{
+    public string Directory => Path.GetDirectoryName(Path.GetFullPath(FilePath)) ?? ".";
+
+    /// <summary>Resolves a path written in the sweep file, relative to the file's folder.</summary>
+    public string Resolve(string path) => Path.GetFullPath(Path.Combine(Directory, path));
+}
+
+/// <summary>
+/// Settings varied together. A plain axis has one key; a paired (zipped) axis has several keys and
+/// each row holds one value per key.
+/// </summary>
+public sealed record Axis(IReadOnlyList<string> Keys, IReadOnlyList<IReadOnlyList<object?>> Rows);
+
+public abstract record PlanBlock(SourceMark Where, string Kind);
+
+public sealed record GridBlock(SourceMark Where, IReadOnlyList<Axis> Axes) : PlanBlock(Where, "grid");
+
+public sealed record OfatBlock(SourceMark Where, IReadOnlyList<Axis> Axes) : PlanBlock(Where, "ofat");
+
+public sealed record ListPattern(SourceMark Where, string Label, IReadOnlyDictionary<string, object?> Settings);
+
+public sealed record ListBlock(SourceMark Where, IReadOnlyList<ListPattern> Patterns) : PlanBlock(Where, "list");
+
+public enum Distribution { Uniform, LogUniform, IntUniform }
+
+/// <summary>A random axis: either a set of levels (an <see cref="Axis"/>) or a continuous range.</summary>
+public sealed record RandomAxis(Axis? Levels, string? Key, Distribution Distribution, double Low, double High);
+
+public sealed record RandomBlock(SourceMark Where, int Count, int Seed, IReadOnlyList<RandomAxis> Axes) : PlanBlock(Where, "random");
+
+public enum ConditionOperator { In, NotIn, Less, LessOrEqual, Greater, GreaterOrEqual }
+
+public sealed record Condition(string Key, ConditionOperator Operator, IReadOnlyList<object?> Values);
+
+/// <summary>
+/// <c>exclude: {…}</c> drops jobs matching every condition; <c>where: {…}</c> with <c>require: {…}</c>
+/// drops jobs that match <c>where</c> but not <c>require</c>.
+/// </summary>
+public sealed record Constraint(SourceMark Where, IReadOnlyList<Condition> When, IReadOnlyList<Condition>? Require)
+{
+    public string Describe() => Require == null
+        ? $"exclude rule at line {Where.Line}"
+        : $"where/require rule at line {Where.Line}";
+}
