@@ -11,11 +11,16 @@ namespace SweepRunner.Core.Planning;
 /// </summary>
 public static class JobIdentity
 {
+    static readonly string[] SortedKeys = SettingsCatalog.Keys.Order(StringComparer.Ordinal).ToArray();
+
     public static string CanonicalText(IReadOnlyDictionary<string, object?> identityView, string datasetFingerprint, string modelFingerprint)
     {
         var text = new StringBuilder(1024);
-        foreach (var (key, value) in identityView.OrderBy(p => p.Key, StringComparer.Ordinal))
-            text.Append(key).Append('=').Append(SettingFormat.Format(value)).Append('\n');
+        foreach (var key in SortedKeys)
+            if (identityView.TryGetValue(key, out var value))
+                text.Append(key).Append('=').Append(SettingFormat.Format(value)).Append('\n');
+        foreach (var extra in identityView.Keys.Where(k => !SettingsCatalog.TryGet(k, out _)).Order(StringComparer.Ordinal))
+            throw new ArgumentException($"'{extra}' is not a setting", nameof(identityView));
         text.Append("dataset=").Append(datasetFingerprint).Append('\n');
         text.Append("model=").Append(modelFingerprint).Append('\n');
         return text.ToString();

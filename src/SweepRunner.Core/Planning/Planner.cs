@@ -39,7 +39,7 @@ public sealed class Planner
 
         var warnings = new List<string>(sweep.ImportNotes);
         var modelFingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
-        var stepCache = new Dictionary<string, StepPlan>(StringComparer.Ordinal);
+        var stepCache = new Dictionary<StepKey, StepPlan>();
         var firstById = new Dictionary<string, string>(StringComparer.Ordinal);
         var labels = new HashSet<string>(StringComparer.Ordinal);
         var jobs = new List<PlannedJob>();
@@ -92,12 +92,33 @@ public sealed class Planner
     static long? CommonRepeats(DatasetInfo dataset) =>
         dataset.Folders.Select(f => f.Repeats).Distinct().Count() == 1 ? dataset.Folders[0].Repeats : null;
 
-    static StepPlan StepsFor(DatasetInfo dataset, Dictionary<string, object?> s, Dictionary<string, StepPlan> cache)
+    static readonly string[] StepKeys =
+        [NumRepeats, BatchSize, GradientAccumulation, Epochs, EnableBucket, Resolution, MinBucketReso, MaxBucketReso, BucketResoSteps, SaveEveryNEpochs, SampleEveryNEpochs, SampleAtFirst];
+
+    static StepPlan StepsFor(DatasetInfo dataset, Dictionary<string, object?> s, Dictionary<StepKey, StepPlan> cache)
     {
-        var key = string.Join('|', new[] { NumRepeats, BatchSize, GradientAccumulation, Epochs, EnableBucket, Resolution, MinBucketReso, MaxBucketReso, BucketResoSteps, SaveEveryNEpochs, SampleEveryNEpochs, SampleAtFirst }
-            .Select(k => SettingFormat.Format(s[k])));
+        var values = new object?[StepKeys.Length];
+        for (var i = 0; i < values.Length; i++) values[i] = s[StepKeys[i]];
+        var key = new StepKey(values);
         if (!cache.TryGetValue(key, out var steps)) cache[key] = steps = StepPlan.For(dataset, s);
         return steps;
+    }
+
+    /// <summary>The settings step arithmetic depends on, compared by value.</summary>
+    readonly struct StepKey(object?[] values) : IEquatable<StepKey>
+    {
+        readonly object?[] _values = values;
+
+        public bool Equals(StepKey other) => _values.AsSpan().SequenceEqual(other._values, EqualityComparer<object?>.Default);
+
+        public override bool Equals(object? obj) => obj is StepKey other && Equals(other);
+
+        public override int GetHashCode()
+        {
+            var hash = new HashCode();
+            foreach (var v in _values) hash.Add(v);
+            return hash.ToHashCode();
+        }
     }
 
     static IEnumerable<Candidate> Candidates(SweepDefinition sweep, IReadOnlyDictionary<string, object?> effectiveBase)

@@ -9,11 +9,12 @@ namespace SweepRunner.Core.Settings;
 public static class SettingsEquivalence
 {
     /// <summary>The settings that are inert in this job's context, with the reason.</summary>
+    static readonly string[] NoTrainingEffect = All.Where(d => !d.AffectsTraining).Select(d => d.Key).ToArray();
+
     public static IReadOnlyDictionary<string, string> InertSettings(IReadOnlyDictionary<string, object?> s)
     {
-        var inert = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var d in All)
-            if (!d.AffectsTraining) inert[d.Key] = "does not affect training";
+        var inert = new Dictionary<string, string>(16, StringComparer.Ordinal);
+        foreach (var key in NoTrainingEffect) inert[key] = "does not affect training";
 
         if (UsesAdafactorRelativeStep(s))
         {
@@ -55,10 +56,10 @@ public static class SettingsEquivalence
     }
 
     /// <summary>Canonical values: equal training gives equal views (aliases, "0 means default" values, learning rates resolved per network).</summary>
-    public static SortedDictionary<string, object?> IdentityView(IReadOnlyDictionary<string, object?> s)
+    public static Dictionary<string, object?> IdentityView(IReadOnlyDictionary<string, object?> s)
     {
         var inert = InertSettings(s);
-        var view = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+        var view = new Dictionary<string, object?>(s.Count, StringComparer.Ordinal);
         foreach (var (key, value) in s)
             if (!inert.ContainsKey(key)) view[key] = value;
 

@@ -1,3 +1,4 @@
+using SweepRunner.Core.Planning;
 using SweepRunner.Core.Settings;
 
 namespace SweepRunner.Core.Tests.Settings;
@@ -12,7 +13,7 @@ public class SettingsEquivalenceTests
     }
 
     static bool Same(Dictionary<string, object?> a, Dictionary<string, object?> b) =>
-        SettingsEquivalence.IdentityView(a).SequenceEqual(SettingsEquivalence.IdentityView(b));
+        JobIdentity.CanonicalText(SettingsEquivalence.IdentityView(a), "d", "m") == JobIdentity.CanonicalText(SettingsEquivalence.IdentityView(b), "d", "m");
 
     [Fact]
     public void LearningRateIsInertUnderAdafactorRelativeStepOnly()
