@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test of SweepRunner. Needs only the .NET 10 SDK on Debian 12 / Ubuntu; installs any
+# system package the tests need when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test SweepRunner.sln -c Release 2>&1 | tee "$log" || status=$?
+
+# One summary line over all test assemblies.
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+exit $status

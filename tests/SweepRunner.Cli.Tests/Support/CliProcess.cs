@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace SweepRunner.Cli.Tests.Support;
+
+public sealed record CliResult(int ExitCode, string Out, string Error);
+
+/// <summary>Runs the real sweeprunner program (built next to the tests) in its own process.</summary>
+public static class CliProcess
+{
+    public static string RepoRoot
+    {
+        get
+        {
+            var dir = AppContext.BaseDirectory;
+            while (!File.Exists(Path.Combine(dir, "SweepRunner.sln"))) dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("repository root not found");
+            return dir;
+        }
+    }
+
+    public static CliResult Run(string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sweeprunner.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2))) { process.Kill(entireProcessTree: true); throw new TimeoutException("sweeprunner did not finish"); }
+        return new CliResult(process.ExitCode, output.Result, error.Result);
+    }
+}
