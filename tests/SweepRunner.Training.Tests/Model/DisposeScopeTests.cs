@@ -18,14 +18,18 @@ public class DisposeScopeTests
             parameter.requires_grad = false;
         }
 
+        var statistics = DisposeScopeManager.Statistics;
         RunStep(model);
-        var liveAfterWarmUp = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        var liveAfterWarmUp = statistics.ThreadTotalLiveCount;
+        var createdAfterWarmUp = statistics.CreatedInScopeCount;
         for (var i = 0; i < 5; i++)
         {
             RunStep(model);
         }
 
-        Assert.Equal(liveAfterWarmUp, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        // The steps did create tensors (hundreds per forward pass), and every one of them was released.
+        Assert.True(statistics.CreatedInScopeCount - createdAfterWarmUp > 500, "the statistics saw no tensors being created");
+        Assert.Equal(liveAfterWarmUp, statistics.ThreadTotalLiveCount);
     }
 
     static void RunStep(StableDiffusionModel model)
