@@ -1,16 +1,16 @@
 using System.Globalization;
-using SweepRunner.Bench;
+using SweepRunner.Bench.Training;
 using SweepRunner.Training.Unet;
 using static TorchSharp.torch;
 
-// usage: SweepRunner.Bench [tiny|sd15|all] [steps]
+// usage: SweepRunner.Bench.Training [tiny|sd15|all] [steps]
 // Times UNet forward + backward per step on CPU (fp32): the demo config at 32×32 latents batch 4 and at 64×64
 // batch 1, SD1.5 at 64×64 latents (512×512 images) batch 1.
 var which = args.Length > 0 ? args[0] : "all";
 var steps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
 if (which is not ("tiny" or "sd15" or "all") || steps < 1)
 {
-    Console.Error.WriteLine("usage: SweepRunner.Bench [tiny|sd15|all] [steps ≥ 1]");
+    Console.Error.WriteLine("usage: SweepRunner.Bench.Training [tiny|sd15|all] [steps ≥ 1]");
     return 2;
 }
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using SweepRunner.Training.Unet;
 using static TorchSharp.torch;
 
-namespace SweepRunner.Bench;
+namespace SweepRunner.Bench.Training;
 
 /// <summary>How the UNet's parameters take part in the backward pass.</summary>
 public enum GradientMode
