@@ -1,0 +1,41 @@
+using System.Globalization;
+using SweepRunner.Bench.Training;
+using SweepRunner.Training.Unet;
+using static TorchSharp.torch;
+
+// usage: SweepRunner.Bench.Training [tiny|sd15|all] [steps]
+// Times UNet forward + backward per step on CPU (fp32): the demo config at 32×32 latents batch 4 and at 64×64
+// batch 1, SD1.5 at 64×64 latents (512×512 images) batch 1.
+var which = args.Length > 0 ? args[0] : "all";
+var steps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+if (which is not ("tiny" or "sd15" or "all") || steps < 1)
+{
+    Console.Error.WriteLine("usage: SweepRunner.Bench.Training [tiny|sd15|all] [steps ≥ 1]");
+    return 2;
+}
+
+Console.WriteLine($"torch threads: {get_num_threads()}, logical processors: {Environment.ProcessorCount}, steps timed after one untimed: {steps}");
+Console.WriteLine("config | gradients | batch | latents | first step s | mean s/step | min s/step");
+var runs = new List<(string Name, UnetConfig Config, int Batch, int Size)>();
+if (which is "tiny" or "all")
+{
+    runs.Add(("Tiny", UnetConfig.Tiny, 4, 32));
+    runs.Add(("Tiny", UnetConfig.Tiny, 1, 64));
+}
+
+if (which is "sd15" or "all")
+{
+    runs.Add(("Sd15", UnetConfig.Sd15, 1, 64));
+}
+
+foreach (var (name, config, batch, size) in runs)
+{
+    foreach (var mode in new[] { GradientMode.FrozenWeights, GradientMode.AllWeights })
+    {
+        var result = UnetStepBenchmark.Run(name, config, mode, batch, size, steps, seed: 1234);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{result.Config} | {result.Mode} | {result.Batch} | {result.LatentSize}x{result.LatentSize} | {result.FirstStepSeconds:F3} | {result.MeanSeconds:F3} | {result.MinSeconds:F3}"));
+    }
+}
+
+return 0;
