@@ -1,9 +1,10 @@
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SweepRunner.Training.Optimizers;
 
 /// <summary>Trainable parameters that share a learning rate (the UNet LoRA, the text encoder LoRA).</summary>
-public sealed record ParameterGroup(string Name, IReadOnlyList<nn.Parameter> Parameters, double LearningRate);
+public sealed record ParameterGroup(string Name, IReadOnlyList<Parameter> Parameters, double LearningRate);
 
 /// <summary>
 /// An optimizer over LoRA parameters, as sd-scripts' optimizer_type names them. Step reads each
