@@ -1,7 +1,10 @@
 namespace SweepRunner.Store.Model;
 
-/// <summary>The text the database stores for each enum value, as its CHECK constraints list them.</summary>
-internal static class StoredNames
+/// <summary>
+/// The words for each state, outcome and level: what the database stores (its CHECK constraints list them),
+/// and what status and exports show.
+/// </summary>
+public static class StoredNames
 {
     public static string Of(JobState state) => state switch
     {
