@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -15,6 +16,10 @@ namespace SweepRunner.Store.Migrations;
 internal sealed class SchemaMigrator
 {
     private const string SqliteNotADatabase = "file is not a database";
+    private const int SqliteHeaderLength = 100;
+    private const int UserVersionOffset = 60;
+
+    private static readonly byte[] SqliteMagic = "SQLite format 3\0"u8.ToArray();
 
     private readonly SqliteConnectionFactory _connections;
     private readonly ResiliencePipeline _retry;
@@ -86,12 +91,35 @@ internal sealed class SchemaMigrator
         }
     }
 
+    /// <summary>
+    /// Reads the schema version without writing anything: from the file header (offset 60, big-endian) when no
+    /// write-ahead log is beside the file, since then the header is current; otherwise through a read-only
+    /// connection, which reads the log too.
+    /// </summary>
     private async Task<int> ReadVersionWithoutWritingAsync(CancellationToken cancellationToken)
     {
-        var file = new FileInfo(_connections.DatabasePath);
+        var path = _connections.DatabasePath;
+        var file = new FileInfo(path);
         if (!file.Exists || file.Length == 0)
         {
             return 0;
+        }
+
+        if (!File.Exists(path + "-wal"))
+        {
+            var header = new byte[SqliteHeaderLength];
+            int read;
+            await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            {
+                read = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
+            }
+
+            if (read < header.Length || !header.AsSpan(0, SqliteMagic.Length).SequenceEqual(SqliteMagic))
+            {
+                throw new ResultsStoreException($"{path}: the file is not a SQLite database. Choose another results folder, or move the file away.");
+            }
+
+            return BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(UserVersionOffset, 4));
         }
 
         try
