@@ -163,6 +163,23 @@ public sealed class SchemaMigratorTests
     }
 
     [Fact]
+    public async Task A_newer_version_still_in_the_write_ahead_log_of_an_open_database_is_refused()
+    {
+        using var folder = new TemporaryFolder();
+        await ResultsStore.OpenAsync(folder.Path);
+        var newer = ResultsStore.SupportedSchemaVersion + 1;
+        using var holder = RawDatabase.Open(folder.DatabasePath);
+        holder.Execute($"PRAGMA user_version = {newer};");
+        Assert.True(File.Exists(folder.DatabasePath + "-wal"), "the newer version should sit in the write-ahead log");
+        var before = await File.ReadAllBytesAsync(folder.DatabasePath);
+
+        var refusal = await Assert.ThrowsAsync<DatabaseTooNewException>(() => ResultsStore.OpenAsync(folder.Path));
+
+        Assert.Equal(newer, refusal.DatabaseVersion);
+        Assert.Equal(before, await File.ReadAllBytesAsync(folder.DatabasePath));
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_sqlite_is_refused_naming_it_and_left_unchanged()
     {
         using var folder = new TemporaryFolder();
