@@ -1,0 +1,66 @@
+using System.Text;
+using SweepRunner.Store.Model;
+
+namespace SweepRunner.Reports.Export;
+
+/// <summary>
+/// Writes a sweep export as RFC 4180 CSV: a header, then one record per job. Fixed columns first, then
+/// <c>score:&lt;scorer&gt;</c> for each scorer's mean, then one column per setting, named as sd-scripts names it.
+/// </summary>
+public static class CsvExportWriter
+{
+    public static readonly IReadOnlyList<string> FixedColumns =
+    [
+        "sweep", "label", "job_id", "duplicate_of", "state", "attempts", "steps_per_epoch", "total_steps", "estimated_seconds",
+        "load_seconds", "cache_seconds", "train_seconds", "sample_seconds", "save_seconds", "final_step", "final_loss",
+        "score_overall",
+    ];
+
+    public const string ScoreColumnPrefix = "score:";
+
+    public static void Write(SweepExport export, TextWriter writer)
+    {
+        var columns = ExportColumns.Of(export);
+        Rfc4180.WriteRecord(
+            writer,
+            FixedColumns.Concat(columns.Scorers.Select(scorer => ScoreColumnPrefix + scorer)).Concat(columns.SettingKeys));
+
+        foreach (var row in export.Rows)
+        {
+            var settings = ExportColumns.ReadSettings(row);
+            var means = row.Scores.ToDictionary(score => score.Scorer, score => score.Mean, StringComparer.Ordinal);
+            var timings = row.Timings;
+            var fields = new List<string>
+            {
+                export.SweepName,
+                row.Label,
+                row.JobId,
+                row.DuplicateOfLabel ?? "",
+                StoredNames.Of(row.State),
+                ExportColumns.Number(row.Attempts),
+                ExportColumns.Number(row.StepsPerEpoch),
+                ExportColumns.Number(row.TotalSteps),
+                ExportColumns.Number(row.EstimatedSeconds),
+                ExportColumns.Number(timings?.LoadSeconds),
+                ExportColumns.Number(timings?.CacheSeconds),
+                ExportColumns.Number(timings?.TrainSeconds),
+                ExportColumns.Number(timings?.SampleSeconds),
+                ExportColumns.Number(timings?.SaveSeconds),
+                ExportColumns.Number(row.FinalStep),
+                ExportColumns.Number(row.FinalLoss),
+                ExportColumns.Number(row.OverallScore),
+            };
+            fields.AddRange(columns.Scorers.Select(scorer => means.TryGetValue(scorer, out var mean) ? ExportColumns.Number(mean) : ""));
+            fields.AddRange(columns.SettingKeys.Select(key => settings.TryGetValue(key, out var value) ? ExportColumns.SettingText(value) : ""));
+            Rfc4180.WriteRecord(writer, fields);
+        }
+    }
+
+    /// <summary>Writes the CSV to <paramref name="path"/> atomically, as UTF-8 without a byte order mark.</summary>
+    public static void WriteFile(SweepExport export, string path) =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true);
+            Write(export, writer);
+        });
+}

@@ -1,0 +1,9 @@
+namespace SweepRunner.Store.Model;
+
+public enum EventLevel
+{
+    Debug,
+    Info,
+    Warning,
+    Error,
+}

@@ -1,0 +1,110 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using SweepRunner.Store.Model;
+
+namespace SweepRunner.Store;
+
+/// <summary>Reads, in one transaction, what status and export both need about a sweep's jobs.</summary>
+public sealed partial class ResultsStore
+{
+    private const string SweepEntriesSql =
+        """
+        SELECT sj.label AS Label, sj.job_id AS JobId, sj.duplicate_of_label AS DuplicateOfLabel, sj.diff_json AS DiffJson,
+               sj.estimated_seconds AS EstimatedSeconds, j.settings_json AS SettingsJson, j.state AS State,
+               j.steps_per_epoch AS StepsPerEpoch, j.total_steps AS TotalSteps
+        FROM sweep_jobs sj
+        JOIN jobs j ON j.id = sj.job_id
+        WHERE sj.sweep_id = @SweepId
+        ORDER BY sj.position;
+        """;
+
+    private const string AttemptsOfSweepSql =
+        """
+        SELECT a.id AS AttemptId, a.job_id AS JobId, a.host AS Host, a.pid AS ProcessId, a.device AS Device,
+               a.resumed_from_step AS ResumedFromStep, a.started_at AS StartedAt, a.heartbeat_at AS HeartbeatAt,
+               a.ended_at AS EndedAt, a.outcome AS Outcome, a.error_text AS ErrorText,
+               t.attempt_id IS NOT NULL AS HasTimings, t.load_seconds AS LoadSeconds, t.cache_seconds AS CacheSeconds,
+               t.train_seconds AS TrainSeconds, t.sample_seconds AS SampleSeconds, t.save_seconds AS SaveSeconds
+        FROM attempts a
+        LEFT JOIN timings t ON t.attempt_id = a.id
+        WHERE a.job_id IN (SELECT job_id FROM sweep_jobs WHERE sweep_id = @SweepId)
+        ORDER BY a.id;
+        """;
+
+    private const string LastMetricOfSweepAttemptsSql =
+        """
+        SELECT m.attempt_id AS AttemptId, m.step AS Step, m.loss AS Loss
+        FROM metrics m
+        JOIN (
+            SELECT attempt_id, max(step) AS step
+            FROM metrics
+            WHERE attempt_id IN (
+                SELECT a.id FROM attempts a
+                WHERE a.job_id IN (SELECT job_id FROM sweep_jobs WHERE sweep_id = @SweepId))
+            GROUP BY attempt_id
+        ) last ON last.attempt_id = m.attempt_id AND last.step = m.step;
+        """;
+
+    private async Task<SweepSnapshot> ReadSweepSnapshotAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string sweepName, CancellationToken cancellationToken)
+    {
+        var sweep = await FindSweepAsync(connection, transaction, sweepName, cancellationToken);
+        var parameters = new { SweepId = sweep.Id };
+        var entries = (await connection.QueryAsync<SweepEntryRow>(new CommandDefinition(
+            SweepEntriesSql, parameters, transaction, cancellationToken: cancellationToken))).ToList();
+        var attempts = (await connection.QueryAsync<AttemptRow>(new CommandDefinition(
+            AttemptsOfSweepSql, parameters, transaction, cancellationToken: cancellationToken))).Select(row => row.ToRecord()).ToList();
+        var lastMetrics = (await connection.QueryAsync<LastMetricRow>(new CommandDefinition(
+            LastMetricOfSweepAttemptsSql, parameters, transaction, cancellationToken: cancellationToken))).ToDictionary(row => row.AttemptId);
+
+        return new SweepSnapshot(
+            sweep,
+            entries,
+            attempts.ToLookup(attempt => attempt.JobId, StringComparer.Ordinal),
+            lastMetrics);
+    }
+
+    private sealed record SweepSnapshot(
+        SweepRow Sweep,
+        IReadOnlyList<SweepEntryRow> Entries,
+        ILookup<string, AttemptRecord> AttemptsByJob,
+        IReadOnlyDictionary<long, LastMetricRow> LastMetricByAttempt)
+    {
+        /// <summary>The attempt whose results represent the job: its latest succeeded attempt, else its latest.</summary>
+        public AttemptRecord? RepresentativeAttempt(string jobId)
+        {
+            var attempts = AttemptsByJob[jobId].ToList();
+            return attempts.LastOrDefault(attempt => attempt.Outcome == AttemptOutcome.Succeeded) ?? attempts.LastOrDefault();
+        }
+    }
+
+    private sealed class SweepEntryRow
+    {
+        public string Label { get; init; } = "";
+
+        public string JobId { get; init; } = "";
+
+        public string? DuplicateOfLabel { get; init; }
+
+        public string DiffJson { get; init; } = "";
+
+        public double EstimatedSeconds { get; init; }
+
+        public string SettingsJson { get; init; } = "";
+
+        public string State { get; init; } = "";
+
+        public long StepsPerEpoch { get; init; }
+
+        public long TotalSteps { get; init; }
+    }
+
+    private sealed class LastMetricRow
+    {
+        public long AttemptId { get; init; }
+
+        public long Step { get; init; }
+
+        public double? Loss { get; init; }
+    }
+}

@@ -1,0 +1,97 @@
+using Microsoft.Data.Sqlite;
+using Polly;
+using SweepRunner.Store.Connections;
+using SweepRunner.Store.Errors;
+using SweepRunner.Store.Migrations;
+using SweepRunner.Store.Time;
+
+namespace SweepRunner.Store;
+
+/// <summary>
+/// The SQLite database of one results folder (<c>&lt;results&gt;/sweeprunner.db</c>): sweeps, jobs, attempts,
+/// metrics, artifacts, scores and events. Safe to use from several processes at once: every write is one
+/// immediate transaction, retried when another process holds the lock. Each concern's operations live in
+/// their own file (ResultsStore.Sweeps.cs, ResultsStore.Attempts.cs, …).
+/// </summary>
+public sealed partial class ResultsStore
+{
+    public const string DatabaseFileName = "sweeprunner.db";
+
+    private readonly SqliteConnectionFactory _connections;
+    private readonly ResiliencePipeline _retry;
+    private readonly TimeProvider _time;
+
+    private ResultsStore(string resultsFolder, SqliteConnectionFactory connections, ResiliencePipeline retry, TimeProvider time, MigrationReport migration)
+    {
+        ResultsFolder = resultsFolder;
+        _connections = connections;
+        _retry = retry;
+        _time = time;
+        Migration = migration;
+    }
+
+    /// <summary>The results folder, as a full path.</summary>
+    public string ResultsFolder { get; }
+
+    public string DatabasePath => _connections.DatabasePath;
+
+    /// <summary>What opening did to the schema, including the backup made before a migration.</summary>
+    public MigrationReport Migration { get; }
+
+    /// <summary>The newest schema version this SweepRunner knows.</summary>
+    public static int SupportedSchemaVersion => MigrationScript.LatestVersion;
+
+    /// <summary>
+    /// Opens (creating when missing) the database of <paramref name="resultsFolder"/> and brings its schema up
+    /// to date, backing it up first when it holds an older version.
+    /// </summary>
+    /// <exception cref="DatabaseTooNewException">The database comes from a newer SweepRunner; it is left untouched.</exception>
+    /// <exception cref="ResultsStoreException">The file is not a usable SweepRunner database.</exception>
+    public static Task<ResultsStore> OpenAsync(string resultsFolder, TimeProvider? time = null, CancellationToken cancellationToken = default) =>
+        OpenAtVersionAsync(resultsFolder, MigrationScript.LatestVersion, time ?? TimeProvider.System, cancellationToken);
+
+    /// <summary>Opens the database migrated only up to <paramref name="schemaVersion"/>, to test migrations from that version.</summary>
+    internal static async Task<ResultsStore> OpenAtVersionAsync(string resultsFolder, int schemaVersion, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var folder = Path.GetFullPath(resultsFolder);
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new ResultsStoreException($"{folder}: cannot create the results folder ({exception.Message}). Choose a writable folder with --results.", exception);
+        }
+
+        var connections = new SqliteConnectionFactory(Path.Combine(folder, DatabaseFileName));
+        var retry = BusyRetry.Create();
+        var migration = await new SchemaMigrator(connections, retry, time).MigrateAsync(schemaVersion, cancellationToken);
+        return new ResultsStore(folder, connections, retry, time, migration);
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one immediate (write-locking) transaction, retried as a whole while the database is busy.</summary>
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        await _retry.ExecuteAsync(
+            async token =>
+            {
+                await using var connection = await _connections.OpenAsync(token);
+                await using var transaction = connection.BeginTransaction(deferred: false);
+                var result = await work(connection, transaction, token);
+                await transaction.CommitAsync(token);
+                return result;
+            },
+            cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> in one read transaction, so that all its queries see the same state.</summary>
+    private async Task<T> ReadAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        await _retry.ExecuteAsync(
+            async token =>
+            {
+                await using var connection = await _connections.OpenAsync(token);
+                await using var transaction = connection.BeginTransaction(deferred: true);
+                return await work(connection, transaction, token);
+            },
+            cancellationToken);
+
+    private string Now() => UtcText.From(_time.GetUtcNow());
+}
