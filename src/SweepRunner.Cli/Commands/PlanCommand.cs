@@ -4,12 +4,14 @@ using Spectre.Console.Cli;
 using SweepRunner.Cli.Output;
 using SweepRunner.Core.Planning;
 using SweepRunner.Core.Sweeps;
+using SweepRunner.Runner;
+using SweepRunner.Store;
 
 namespace SweepRunner.Cli.Commands;
 
-public sealed class PlanCommand : Command<PlanCommand.Settings>
+public sealed class PlanCommand : AsyncCommand<PlanCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ResultsSettings
     {
         [CommandArgument(0, "<sweep.yaml>")]
         [Description("The sweep file.")]
@@ -18,15 +20,18 @@ public sealed class PlanCommand : Command<PlanCommand.Settings>
         [CommandOption("--json")]
         [Description("Print the plan as one JSON object.")]
         public bool Json { get; init; }
+
+        [CommandOption("--save")]
+        [Description("Register the sweep and its jobs in the results database (state planned).")]
+        public bool Save { get; init; }
     }
 
-    public override int Execute(CommandContext context, Settings settings)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
     {
         SweepPlan plan;
         try
         {
-            var sweep = SweepFileParser.Load(settings.SweepFile);
-            plan = new Planner().Plan(sweep);
+            plan = new Planner().Plan(SweepFileParser.Load(settings.SweepFile));
         }
         catch (SweepValidationException e)
         {
@@ -37,6 +42,19 @@ public sealed class PlanCommand : Command<PlanCommand.Settings>
             Console.Out.WriteLine(PlanJson.Write(plan));
         else
             PlanTable.Write(AnsiConsole.Console, plan);
-        return ExitCodes.Ok;
+        if (!settings.Save) return ExitCodes.Ok;
+
+        return await StoreErrors.Guard(async () =>
+        {
+            var store = await ResultsStore.OpenAsync(settings.Results);
+            var result = await store.RegisterSweepAsync(PlanRegistration.From(plan));
+            var message = $"saved sweep '{result.SweepName}' to {store.DatabasePath}: {(result.SweepCreated ? "new" : "updated")}, " +
+                          $"{result.NewJobs} new job(s), {result.KnownJobs} already known" +
+                          (result.UnlinkedLabels.Count > 0 ? $", no longer planned: {string.Join(", ", result.UnlinkedLabels)}" : "");
+            // With --json, stdout holds only the JSON object.
+            if (settings.Json) await Console.Error.WriteLineAsync(message);
+            else Console.WriteLine(message);
+            return ExitCodes.Ok;
+        });
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using SweepRunner.Core.Planning;
+using SweepRunner.Core.Settings;
 
 namespace SweepRunner.Cli.Output;
 

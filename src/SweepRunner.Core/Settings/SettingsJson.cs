@@ -1,7 +1,9 @@
+using System.Text;
 using System.Text.Json;
 
-namespace SweepRunner.Cli.Output;
+namespace SweepRunner.Core.Settings;
 
+/// <summary>Settings as a JSON object, values in their JSON types, keys in the given order.</summary>
 public static class SettingsJson
 {
     public static void Write(Utf8JsonWriter json, IEnumerable<KeyValuePair<string, object?>> settings)
@@ -19,5 +21,12 @@ public static class SettingsJson
             }
         }
         json.WriteEndObject();
+    }
+
+    public static string Serialize(IEnumerable<KeyValuePair<string, object?>> settings)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer)) Write(json, settings);
+        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

@@ -1,0 +1,47 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using SweepRunner.Reports.Export;
+using SweepRunner.Store;
+
+namespace SweepRunner.Cli.Commands;
+
+public sealed class ExportCommand : AsyncCommand<ExportCommand.Settings>
+{
+    public sealed class Settings : ResultsSettings
+    {
+        [CommandArgument(0, "<sweep>")]
+        public string Sweep { get; init; } = "";
+
+        [CommandOption("--format <FORMAT>")]
+        [Description("csv or json (default csv).")]
+        public string Format { get; init; } = "csv";
+
+        [CommandOption("--out <FILE>")]
+        [Description("Write to this file (atomically) instead of standard output.")]
+        public string? Out { get; init; }
+
+        public override ValidationResult Validate() =>
+            Format is "csv" or "json" ? ValidationResult.Success() : ValidationResult.Error($"--format must be csv or json, not '{Format}'");
+    }
+
+    public override Task<int> ExecuteAsync(CommandContext context, Settings settings) => StoreErrors.Guard(async () =>
+    {
+        var store = await ResultsStore.OpenAsync(settings.Results);
+        var export = await store.GetSweepExportAsync(settings.Sweep);
+        if (settings.Out is { } path)
+        {
+            if (settings.Format == "csv") CsvExportWriter.WriteFile(export, path);
+            else JsonExportWriter.WriteFile(export, path);
+            await Console.Error.WriteLineAsync($"wrote {export.Rows.Count} job(s) of '{settings.Sweep}' to {Path.GetFullPath(path)}");
+        }
+        else if (settings.Format == "csv")
+            CsvExportWriter.Write(export, Console.Out);
+        else
+        {
+            using var stdout = Console.OpenStandardOutput();
+            JsonExportWriter.Write(export, stdout);
+        }
+        return ExitCodes.Ok;
+    });
+}

@@ -1,0 +1,12 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace SweepRunner.Cli.Commands;
+
+/// <summary>Settings shared by commands that use a results folder.</summary>
+public class ResultsSettings : CommandSettings
+{
+    [CommandOption("--results <DIR>")]
+    [Description("Results folder holding sweeprunner.db and the artifacts (default: results).")]
+    public string Results { get; init; } = "results";
+}

@@ -1,0 +1,38 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using SweepRunner.Cli.Output;
+using SweepRunner.Store;
+
+namespace SweepRunner.Cli.Commands;
+
+public sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
+{
+    public sealed class Settings : ResultsSettings
+    {
+        [CommandArgument(0, "[sweep]")]
+        [Description("A sweep name; without it, every sweep in the results folder.")]
+        public string? Sweep { get; init; }
+
+        [CommandOption("--json")]
+        public bool Json { get; init; }
+    }
+
+    public override Task<int> ExecuteAsync(CommandContext context, Settings settings) => StoreErrors.Guard(async () =>
+    {
+        if (!File.Exists(Path.Combine(settings.Results, ResultsStore.DatabaseFileName)))
+        {
+            await Console.Error.WriteLineAsync($"error: no results database in '{Path.GetFullPath(settings.Results)}'. Plan a sweep with 'sweeprunner plan <sweep.yaml> --save' or run one first, or pass --results DIR.");
+            return ExitCodes.Usage;
+        }
+        var store = await ResultsStore.OpenAsync(settings.Results);
+        var names = settings.Sweep is { } one ? [one] : (await store.ListSweepsAsync()).Select(s => s.Name).ToList();
+        var statuses = new List<Store.Model.SweepStatus>();
+        foreach (var name in names) statuses.Add(await store.GetSweepStatusAsync(name));
+        if (settings.Json)
+            Console.Out.WriteLine(StatusJson.Write(statuses));
+        else
+            foreach (var status in statuses) StatusTable.Write(AnsiConsole.Console, status);
+        return ExitCodes.Ok;
+    });
+}

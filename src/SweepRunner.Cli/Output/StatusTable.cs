@@ -1,0 +1,29 @@
+using System.Globalization;
+using Spectre.Console;
+using SweepRunner.Store.Model;
+
+namespace SweepRunner.Cli.Output;
+
+public static class StatusTable
+{
+    public static void Write(IAnsiConsole console, SweepStatus status)
+    {
+        if (!console.Profile.Out.IsTerminal) console.Profile.Width = Math.Max(console.Profile.Width, 160);
+        console.MarkupLine($"[bold]{Markup.Escape(status.Name)}[/]  ({Markup.Escape(status.SourceFile)})");
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumn("label").AddColumn("state").AddColumn(new TableColumn("progress").RightAligned())
+            .AddColumn(new TableColumn("steps").RightAligned()).AddColumn("attempts").AddColumn("duplicate of");
+        foreach (var job in status.Jobs)
+            table.AddRow(
+                Markup.Escape(job.Label),
+                StoredNames.Of(job.State),
+                job.Progress.ToString("0%", CultureInfo.InvariantCulture),
+                $"{job.LastStep}/{job.TotalSteps}",
+                Markup.Escape(string.Join(", ", job.Attempts.Select(a => $"{(a.Outcome is { } o ? StoredNames.Of(o) : "running")} {Durations.Short(a.Duration.TotalSeconds)}"))),
+                Markup.Escape(job.DuplicateOfLabel ?? ""));
+        console.Write(table);
+        var eta = status.EstimatedCompletion is { } at ? $", ETA {at.ToLocalTime():yyyy-MM-dd HH:mm} ({status.EtaBasis switch { EtaBasis.MeasuredSpeed => "measured speed", EtaBasis.Estimate => "planner estimate", _ => "finished" }})" : "";
+        console.MarkupLine($"done {status.DoneJobs} (succeeded {status.SucceededJobs}), remaining {status.RemainingJobs}, " +
+                           $"remaining time {Durations.Short(status.RemainingTime.TotalSeconds)}{Markup.Escape(eta)}");
+    }
+}
