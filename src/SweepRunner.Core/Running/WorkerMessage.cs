@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SweepRunner.Core.Running;
+
+/// <summary>
+/// One line a training worker writes to its standard output for the supervisor: JSON, one object per
+/// line, <c>type</c> first. The store holds the record of what happened; these lines only drive the
+/// progress display and tell the supervisor which job a crashed worker was running.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(ModelLoaded), "model-loaded")]
+[JsonDerivedType(typeof(JobStarted), "job-started")]
+[JsonDerivedType(typeof(JobProgress), "progress")]
+[JsonDerivedType(typeof(JobFinished), "job-finished")]
+public abstract record WorkerMessage
+{
+    public const string Prefix = "@sweeprunner ";
+
+    static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public string ToLine() => Prefix + JsonSerializer.Serialize(this, Options);
+
+    /// <summary>Parses a worker line; other output (library logs) gives null.</summary>
+    public static WorkerMessage? Parse(string? line)
+    {
+        if (line is null || !line.StartsWith(Prefix, StringComparison.Ordinal)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<WorkerMessage>(line.AsSpan(Prefix.Length), Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+public sealed record ModelLoaded(string Model, double Seconds, int LoadsInThisWorker) : WorkerMessage;
+
+public sealed record JobStarted(string JobId, string Label, long AttemptId, long ResumedFromStep, long TotalSteps) : WorkerMessage;
+
+public sealed record JobProgress(string JobId, int Epoch, long Step, long TotalSteps, double Loss, double LearningRate, double SamplesPerSecond) : WorkerMessage;
+
+/// <summary>Outcome uses the store's words: succeeded, failed, diverged, interrupted, timed-out.</summary>
+public sealed record JobFinished(string JobId, string Outcome, string? Error) : WorkerMessage;
