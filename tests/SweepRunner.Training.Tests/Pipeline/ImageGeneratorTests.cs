@@ -9,7 +9,7 @@ namespace SweepRunner.Training.Tests.Pipeline;
 public class ImageGeneratorTests
 {
     static ImageRequest Small(long seed, SamplerKind sampler = SamplerKind.Ddim, string prompt = "a red circle") =>
-        new(prompt, "stripes", Steps: 6, GuidanceScale: 5, Sampler: sampler, Seed: seed, Width: 64, Height: 128);
+        new(prompt, "stripes", Steps: 3, GuidanceScale: 5, Sampler: sampler, Seed: seed, Width: 64, Height: 128);
 
     [Theory]
     [InlineData(SamplerKind.Ddim)]
