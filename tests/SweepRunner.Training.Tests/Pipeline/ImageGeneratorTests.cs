@@ -72,7 +72,7 @@ public class ImageGeneratorTests
         using var model = ModelFiles.RandomTiny(14);
         var generator = new ImageGenerator(model, TestTokenizers.Create(folder.Path));
         var liveAfterStep = new List<long>();
-        var request = Small(1) with { Steps = 200, OnStep = (_, _) => liveAfterStep.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount) };
+        var request = Small(1) with { Steps = 200, Height = 64, OnStep = (_, _) => liveAfterStep.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount) };
 
         using var outer = NewDisposeScope();
         var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
@@ -82,7 +82,7 @@ public class ImageGeneratorTests
         Assert.Equal(liveAfterStep[0], liveAfterStep.Max());
         Assert.Equal(liveAfterStep[0], liveAfterStep.Min());
         Assert.Equal(before + 1, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
-        Assert.Equal([1L, 3, 128, 64], image.shape);
+        Assert.Equal([1L, 3, 64, 64], image.shape);
         image.Dispose();
         Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
