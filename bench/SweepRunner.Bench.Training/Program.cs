@@ -1,17 +1,36 @@
 using System.Globalization;
 using SweepRunner.Bench.Training;
+using SweepRunner.Training.Model;
+using SweepRunner.Training.Sampling;
 using SweepRunner.Training.Unet;
 using static TorchSharp.torch;
 
 // usage: SweepRunner.Bench.Training [tiny|sd15|all] [steps]
 // Times UNet forward + backward per step on CPU (fp32): the demo config at 32×32 latents batch 4 and at 64×64
 // batch 1, SD1.5 at 64×64 latents (512×512 images) batch 1.
+// usage: SweepRunner.Bench.Training sample [images]
+// Times whole images (20 DDIM steps, CFG 7.5) through the sampling pipeline for the Tiny config at 64×64, 256×256
+// and 512×512.
 var which = args.Length > 0 ? args[0] : "all";
 var steps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
-if (which is not ("tiny" or "sd15" or "all") || steps < 1)
+if (which is not ("tiny" or "sd15" or "all" or "sample") || steps < 1)
 {
-    Console.Error.WriteLine("usage: SweepRunner.Bench.Training [tiny|sd15|all] [steps ≥ 1]");
+    Console.Error.WriteLine("usage: SweepRunner.Bench.Training [tiny|sd15|all] [steps ≥ 1] | sample [images ≥ 1]");
     return 2;
+}
+
+if (which == "sample")
+{
+    Console.WriteLine($"torch threads: {get_num_threads()}, logical processors: {Environment.ProcessorCount}, images timed after one untimed: {steps}");
+    Console.WriteLine("config | image | steps | sampler | first image s | mean s/image | min s/image");
+    foreach (var size in new[] { 64, 256, 512 })
+    {
+        var result = SamplingBenchmark.Run("Tiny", DiffusionModelConfig.Tiny, size, 20, SamplerKind.Ddim, steps, seed: 1234);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{result.Config} | {result.Size}x{result.Size} | {result.Steps} | {result.Sampler} | {result.FirstSeconds:F3} | {result.MeanSeconds:F3} | {result.MinSeconds:F3}"));
+    }
+
+    return 0;
 }
 
 Console.WriteLine($"torch threads: {get_num_threads()}, logical processors: {Environment.ProcessorCount}, steps timed after one untimed: {steps}");

@@ -12,6 +12,7 @@ app.Configure(config =>
     config.AddCommand<ExportCommand>("export").WithDescription("Export one row per job: settings, state, timings, loss, scores.");
     config.AddCommand<DoctorCommand>("doctor").WithDescription("Report versions, devices and set-up problems.");
     config.AddCommand<DemoDataCommand>("demo-data").WithDescription("Write a generated dataset in kohya layout.");
+    config.AddCommand<SampleCommand>("sample").WithDescription("Generate one image with a base model (and optionally a LoRA); writes a PNG with AUTOMATIC1111 parameters.");
 });
 try
 {

@@ -1,0 +1,114 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using SweepRunner.Cli.Output;
+using SweepRunner.Core.Previews;
+using SweepRunner.Training.Checkpoints;
+using SweepRunner.Training.Lora;
+using SweepRunner.Training.Model;
+using SweepRunner.Training.Modules;
+using SweepRunner.Training.Pipeline;
+using SweepRunner.Training.Previews;
+using SweepRunner.Training.Sampling;
+using SweepRunner.Training.Tokenizer;
+
+namespace SweepRunner.Cli.Commands;
+
+public sealed class SampleCommand : Command<SampleCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--model <MODEL>")]
+        [Description("A .safetensors checkpoint, a diffusers model folder, or 'demo'.")]
+        public string Model { get; init; } = DemoModel.Name;
+
+        [CommandOption("--lora <FILE>")]
+        [Description("A kohya LoRA .safetensors file to apply.")]
+        public string? Lora { get; init; }
+
+        [CommandOption("--lora-weight <W>")] public double LoraWeight { get; init; } = 1.0;
+        [CommandOption("--prompt <TEXT>")] public string? Prompt { get; init; }
+        [CommandOption("--negative <TEXT>")] public string Negative { get; init; } = "";
+        [CommandOption("--steps <N>")] public int Steps { get; init; } = 30;
+        [CommandOption("--cfg <SCALE>")] public double Cfg { get; init; } = 7.5;
+        [CommandOption("--sampler <NAME>")] public string Sampler { get; init; } = "ddim";
+        [CommandOption("--seed <SEED>")] public long Seed { get; init; } = 42;
+        [CommandOption("--width <PIXELS>")] public int Width { get; init; } = 512;
+        [CommandOption("--height <PIXELS>")] public int Height { get; init; } = 512;
+        [CommandOption("--clip-skip <N>")] public int ClipSkip { get; init; } = 1;
+
+        [CommandOption("--tokenizer <DIR>")]
+        [Description("Folder with vocab.json and merges.txt (default: tokenizer/ next to the checkpoint or in the model folder).")]
+        public string? Tokenizer { get; init; }
+
+        [CommandOption("--out <PNG>")] public string? Out { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Prompt)) return ValidationResult.Error("--prompt is required.");
+            if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out <PNG> is required.");
+            if (Steps < 1 || Steps > 1000) return ValidationResult.Error($"--steps {Steps}: use 1 to 1000.");
+            if (!double.IsFinite(Cfg)) return ValidationResult.Error("--cfg must be a number.");
+            if (Seed < 0) return ValidationResult.Error($"--seed {Seed}: seeds are non-negative.");
+            if (Width < 8 || Width % 8 != 0) return ValidationResult.Error($"--width {Width}: the width must be a positive multiple of 8 (64 for SD 1.x models).");
+            if (Height < 8 || Height % 8 != 0) return ValidationResult.Error($"--height {Height}: the height must be a positive multiple of 8 (64 for SD 1.x models).");
+            if (ClipSkip < 1) return ValidationResult.Error($"--clip-skip {ClipSkip}: 1 means the last layer; use 1 or more.");
+            if (!double.IsFinite(LoraWeight)) return ValidationResult.Error("--lora-weight must be a number.");
+            try
+            {
+                Samplers.Parse(Sampler);
+            }
+            catch (NotSupportedException e)
+            {
+                return ValidationResult.Error($"--sampler: {e.Message}");
+            }
+            return ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings)
+    {
+        try
+        {
+            return Run(settings);
+        }
+        catch (Exception e) when (IsUserError(e))
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"error: sampling failed: {e.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+
+    static int Run(Settings settings)
+    {
+        var clock = Stopwatch.StartNew();
+        var sampler = Samplers.Parse(settings.Sampler);
+        var location = ModelLocator.Resolve(settings.Model);
+        var tokenizer = TokenizerLocator.Load(location, settings.Tokenizer);
+        using var model = ModelLoader.Load(location);
+        var request = new ImageRequest(settings.Prompt!, settings.Negative, settings.Steps, settings.Cfg, sampler, settings.Seed,
+            settings.Width, settings.Height, settings.ClipSkip);
+        request.Validate(model.Config);
+
+        using var lora = settings.Lora is null ? null : LoraFileLoader.Attach(settings.Lora, model, settings.LoraWeight);
+        var generator = new ImageGenerator(model, tokenizer);
+        if (settings.ClipSkip > generator.Prompts.MaxClipSkip)
+            throw new ArgumentOutOfRangeException("--clip-skip", settings.ClipSkip, $"--clip-skip {settings.ClipSkip}: this text encoder has {generator.Prompts.MaxClipSkip} layers.");
+        var image = generator.Generate(request);
+
+        var parameters = SampleInfotext.For(settings, sampler, location, lora);
+        PreviewPng.Write(settings.Out!, image, Infotext.Format(parameters));
+        Console.WriteLine($"wrote {Path.GetFullPath(settings.Out!)} ({image.Width}x{image.Height}, {settings.Steps} steps, {SampleInfotext.SamplerName(sampler)}, seed {settings.Seed}) in {Durations.Short(clock.Elapsed.TotalSeconds)}");
+        return ExitCodes.Ok;
+    }
+
+    static bool IsUserError(Exception e) => e is ModelLoadException or StateDictLoadException or SafetensorsFormatException
+        or PickleCheckpointException or TokenizerFilesException or LoraFileException or FileNotFoundException or DirectoryNotFoundException
+        or ArgumentException;
+}
