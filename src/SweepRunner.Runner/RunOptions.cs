@@ -1,0 +1,18 @@
+namespace SweepRunner.Runner;
+
+/// <summary>What <c>sweeprunner run</c> was asked to do.</summary>
+public sealed record RunOptions(
+    string SweepFile,
+    string ResultsFolder,
+    string Device,
+    IReadOnlySet<string>? OnlyLabels = null,
+    int? MaxJobs = null)
+{
+    /// <summary>An attempt whose heartbeat is older than this belongs to a runner that died.</summary>
+    public TimeSpan StaleHeartbeat { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>How often a job that failed for a transient reason is tried again.</summary>
+    public int TransientRetries { get; init; } = 2;
+
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+}
