@@ -115,7 +115,18 @@ public sealed class SweepSupervisor(WorkerCommand workerCommand, IRunObserver ob
         });
         await using var onStop = stop.Register(worker.RequestStop);
         var exitCode = await worker.WaitAsync(kill);
-        if (exitCode == 0 || worker.CurrentJob is not { } crashed) return (null, null, false);
+        if (exitCode == 0 || stop.IsCancellationRequested && worker.CurrentJob is null) return (null, null, false);
+        if (worker.CurrentJob is not { } crashed)
+        {
+            // Died before or between jobs (could not start, could not load the base model): the jobs it was
+            // given did not run, and would fail the same way in a new worker.
+            var reason = $"worker process failed before training: {FailureKinds.DescribeExit(exitCode)}\n{worker.StderrTail}";
+            await store.AddEventAsync(EventLevel.Error, reason, plan.Sweep.Name);
+            lock (outcomes)
+                foreach (var job in jobs.Where(j => !outcomes.ContainsKey(j.Id)))
+                    outcomes[job.Id] = new JobFinished(job.Id, StoredNames.Of(AttemptOutcome.Failed), reason);
+            return (null, null, false);
+        }
 
         var label = jobs.First(j => j.Id == crashed).Label;
         var tail = worker.StderrTail;

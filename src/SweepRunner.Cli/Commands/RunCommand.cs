@@ -1,0 +1,72 @@
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using SweepRunner.Cli.Output;
+using SweepRunner.Core.Sweeps;
+using SweepRunner.Runner;
+
+namespace SweepRunner.Cli.Commands;
+
+public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
+{
+    public sealed class Settings : ResultsSettings
+    {
+        [CommandArgument(0, "<sweep.yaml>")]
+        public string SweepFile { get; init; } = "";
+
+        [CommandOption("--device <DEVICE>")]
+        [Description("auto (CUDA when available), cuda or cpu.")]
+        public string Device { get; init; } = "auto";
+
+        [CommandOption("--only <LABELS>")]
+        [Description("Comma-separated labels: train only these jobs.")]
+        public string? Only { get; init; }
+
+        [CommandOption("--max-jobs <N>")]
+        [Description("Train at most N jobs in this run.")]
+        public int? MaxJobs { get; init; }
+
+        public override ValidationResult Validate() =>
+            Device is not ("auto" or "cuda" or "cpu") ? ValidationResult.Error($"--device must be auto, cuda or cpu, not '{Device}'")
+            : MaxJobs is < 1 ? ValidationResult.Error("--max-jobs must be at least 1")
+            : ValidationResult.Success();
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
+    {
+        using var stop = new CancellationTokenSource();
+        using var kill = new CancellationTokenSource();
+        void Interrupt()
+        {
+            if (!stop.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("stopping after the current job saves its state (Ctrl-C again to stop at once)");
+                stop.Cancel();
+            }
+            else kill.Cancel();
+        }
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; Interrupt(); };
+        Console.CancelKeyPress += onCancel;
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; Interrupt(); });
+
+        var only = settings.Only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        var options = new RunOptions(settings.SweepFile, settings.Results, settings.Device, only, settings.MaxJobs);
+        var observer = new RunProgress(AnsiConsole.Console);
+        try
+        {
+            var summary = await new SweepSupervisor(SelfCommand.Worker(), observer).RunAsync(options, stop.Token, kill.Token);
+            observer.Finish(summary);
+            return summary.Stopped ? 130 : ExitCodes.Ok;
+        }
+        catch (SweepValidationException e)
+        {
+            ErrorOutput.Write(e.Errors);
+            return ExitCodes.Usage;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using System.Reflection;
+using SweepRunner.Runner;
+
+namespace SweepRunner.Cli.Commands;
+
+/// <summary>How this program starts another instance of itself (a training worker).</summary>
+public static class SelfCommand
+{
+    public static WorkerCommand Worker()
+    {
+        var process = Environment.ProcessPath ?? "dotnet";
+        var isHost = Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+        return isHost
+            ? new WorkerCommand(process, [Assembly.GetEntryAssembly()!.Location])
+            : new WorkerCommand(process, []);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using Spectre.Console;
+using SweepRunner.Core.Planning;
+using SweepRunner.Core.Running;
+using SweepRunner.Runner;
+
+namespace SweepRunner.Cli.Output;
+
+/// <summary>
+/// Draws a run: one line per job event, and progress lines (the sweep's jobs done / total and ETA, the current
+/// job's epoch, step, loss, samples/s and ETA) every few seconds on a terminal, once a minute otherwise.
+/// </summary>
+public sealed class RunProgress(IAnsiConsole console) : IRunObserver
+{
+    readonly object _gate = new();
+    readonly TimeSpan _interval = console.Profile.Out.IsTerminal ? TimeSpan.FromSeconds(5) : TimeSpan.FromMinutes(1);
+    DateTime _lastLine = DateTime.MinValue;
+    Dictionary<string, PlannedJob> _jobs = new();
+    int _total;
+    int _done;
+    double _remainingEstimate;
+    double _measuredRatio = 1;
+    DateTime _jobStarted;
+    long _jobStartStep;
+
+    public void Planned(SweepPlan plan, IReadOnlyList<PlannedJob> toRun, int skippedSucceeded, int markedInterrupted)
+    {
+        _jobs = toRun.ToDictionary(j => j.Id);
+        _total = toRun.Count;
+        _remainingEstimate = toRun.Sum(j => j.EstimatedSeconds);
+        Line($"sweep {plan.Sweep.Name}: {toRun.Count} job(s) to train, {skippedSucceeded} already succeeded" +
+             (markedInterrupted > 0 ? $", {markedInterrupted} attempt(s) of a stopped run marked interrupted" : ""));
+    }
+
+    public void Worker(WorkerMessage message)
+    {
+        switch (message)
+        {
+            case ModelLoaded loaded:
+                Line($"loaded base model {loaded.Model} in {loaded.Seconds:0.0} s");
+                break;
+            case JobStarted started:
+                _jobStarted = DateTime.UtcNow;
+                _jobStartStep = started.ResumedFromStep;
+                var diff = _jobs.TryGetValue(started.JobId, out var job) ? job.DiffText : "";
+                Line($"[{_done + 1}/{_total}] {started.Label} ({diff})" + (started.ResumedFromStep > 0 ? $": resuming at step {started.ResumedFromStep}" : "") + $", {started.TotalSteps} steps");
+                break;
+            case JobProgress progress:
+                var now = DateTime.UtcNow;
+                var elapsed = (now - _jobStarted).TotalSeconds;
+                var stepsDone = progress.Step - _jobStartStep;
+                var jobEta = stepsDone > 0 ? elapsed / stepsDone * (progress.TotalSteps - progress.Step) : double.NaN;
+                if (_jobs.TryGetValue(progress.JobId, out var running) && stepsDone > 0 && running.EstimatedSeconds > 0)
+                    _measuredRatio = elapsed / stepsDone / (running.EstimatedSeconds / running.Steps.TotalSteps);
+                if (now - _lastLine < _interval && progress.Step != progress.TotalSteps) break;
+                var sweepEta = (_remainingEstimate - (running?.EstimatedSeconds ?? 0)) * _measuredRatio + (double.IsNaN(jobEta) ? 0 : jobEta);
+                Line(string.Create(CultureInfo.InvariantCulture,
+                    $"  epoch {progress.Epoch} step {progress.Step}/{progress.TotalSteps} loss {progress.Loss:0.0000} lr {progress.LearningRate:0.###e+0} {progress.SamplesPerSecond:0.0} samples/s, job ETA {Durations.Short(double.IsNaN(jobEta) ? 0 : jobEta)}, sweep {_done}/{_total} done, ETA {Durations.Short(Math.Max(0, sweepEta))}"));
+                break;
+            case JobFinished finished:
+                _done++;
+                if (_jobs.TryGetValue(finished.JobId, out var ended)) _remainingEstimate -= ended.EstimatedSeconds;
+                var label = ended?.Label ?? finished.JobId;
+                Line($"  {label}: {finished.Outcome}" + (finished.Error is { } e ? $": {FirstLine(e)}" : ""));
+                break;
+        }
+    }
+
+    public void Note(string text) => Line("note: " + text);
+
+    public void Finish(RunSummary summary)
+    {
+        Line($"{summary.Sweep}: {summary.Count("succeeded")} succeeded, {summary.Count("failed")} failed, {summary.Count("diverged")} diverged, " +
+             $"{summary.Count("timed-out")} timed out, {summary.Count("interrupted")} interrupted; {summary.SkippedSucceeded} had succeeded before" +
+             (summary.Stopped ? " (stopped early: run the same command again to resume)" : ""));
+        Line($"results: {summary.ResultsFolder}");
+        Line($"next: sweeprunner status {summary.Sweep} --results {summary.ResultsFolder}");
+        Line($"      sweeprunner export {summary.Sweep} --format csv --results {summary.ResultsFolder}");
+    }
+
+    static string FirstLine(string text) => text.Split('\n')[0];
+
+    void Line(string text)
+    {
+        lock (_gate)
+        {
+            _lastLine = DateTime.UtcNow;
+            console.WriteLine(text);
+        }
+    }
+}
