@@ -122,9 +122,11 @@ public sealed class SweepSupervisor(WorkerCommand workerCommand, IRunObserver ob
             // given did not run, and would fail the same way in a new worker.
             var reason = $"worker process failed before training: {FailureKinds.DescribeExit(exitCode)}\n{worker.StderrTail}";
             await store.AddEventAsync(EventLevel.Error, reason, plan.Sweep.Name);
-            lock (outcomes)
-                foreach (var job in jobs.Where(j => !outcomes.ContainsKey(j.Id)))
-                    outcomes[job.Id] = new JobFinished(job.Id, StoredNames.Of(AttemptOutcome.Failed), reason);
+            foreach (var job in jobs.Where(j => !outcomes.ContainsKey(j.Id)).ToList())
+            {
+                await store.SetJobStateAsync(job.Id, JobState.Failed);
+                lock (outcomes) outcomes[job.Id] = new JobFinished(job.Id, StoredNames.Of(AttemptOutcome.Failed), reason);
+            }
             return (null, null, false);
         }
 
