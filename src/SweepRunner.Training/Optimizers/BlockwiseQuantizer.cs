@@ -1,0 +1,50 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SweepRunner.Training.Optimizers;
+
+/// <summary>
+/// Block-wise 8-bit quantization as bitsandbytes' optimizers use it: the flattened tensor is cut into blocks of
+/// <see cref="BlockSize"/> values; each block is divided by its absolute maximum (1 for an all-zero block) and
+/// every value is stored as the index of the nearest entry of a 256-value map (ties to the lower index).
+/// Dequantization is map[code] · absmax[block].
+/// </summary>
+static class BlockwiseQuantizer
+{
+    /// <summary>The block size of current bitsandbytes releases (older ones used 2048).</summary>
+    public const int BlockSize = 256;
+
+    public static long BlockCount(long elements) => (elements + BlockSize - 1) / BlockSize;
+
+    /// <summary>Codes with the shape of <paramref name="values"/> (uint8) and one absmax per block (fp32).</summary>
+    public static (Tensor Codes, Tensor Absmax) Quantize(Tensor values, Tensor map)
+    {
+        var n = values.numel();
+        var blocks = Blocks(values.flatten(), n);
+        var absmax = blocks.abs().amax([1]);
+        absmax = where(absmax == 0, ones_like(absmax), absmax);
+        var scaled = (blocks / absmax.unsqueeze(1)).flatten().slice(0, 0, n, 1);
+        var upper = searchsorted(map, scaled).clamp_(max: map.numel() - 1);
+        var lower = (upper - 1).clamp_(min: 0);
+        var upperDistance = (map.index_select(0, upper) - scaled).abs_();
+        var lowerDistance = (scaled - map.index_select(0, lower)).abs_();
+        var codes = where(upperDistance < lowerDistance, upper, lower).to(ScalarType.Byte);
+        return (codes.view(values.shape), absmax);
+    }
+
+    /// <summary>fp32 values with the shape of <paramref name="codes"/>.</summary>
+    public static Tensor Dequantize(Tensor codes, Tensor absmax, Tensor map)
+    {
+        var n = codes.numel();
+        var values = Blocks(map.index_select(0, codes.flatten().to(ScalarType.Int64)), n) * absmax.unsqueeze(1);
+        return values.flatten().slice(0, 0, n, 1).view(codes.shape);
+    }
+
+    static Tensor Blocks(Tensor flat, long n)
+    {
+        var blockCount = BlockCount(n);
+        var padding = blockCount * BlockSize - n;
+        var padded = padding > 0 ? nn.functional.pad(flat, [0, padding]) : flat;
+        return padded.view(blockCount, BlockSize);
+    }
+}
