@@ -142,7 +142,7 @@ public sealed class AdafactorOptimizer : LoraOptimizerBase
         return scale * relative;
     }
 
-    static Tensor Rms(Tensor tensor) => tensor.norm(2) / Math.Sqrt(tensor.numel());
+    static Tensor Rms(Tensor tensor) => tensor.norm(2.0f) / Math.Sqrt(tensor.numel());
 
     static long[] RowShape(long[] shape) => shape[..^1];
 

@@ -52,8 +52,8 @@ public sealed class AdamW8bitOptimizer : LoraOptimizerBase
                 continue;
             }
 
-            var first = new QuantizedStateSlot(State, g, i, "1", parameter, signedMap);
-            var second = new QuantizedStateSlot(State, g, i, "2", parameter, unsignedMap);
+            var first = new QuantizedStateSlot(State, g, i, "1", parameter, signedMap, keepSign: true);
+            var second = new QuantizedStateSlot(State, g, i, "2", parameter, unsignedMap, keepSign: false);
             var m = first.Read();
             var v = second.Read();
             AdamUpdate.Apply(parameter, grad, m, v, step, lr, options.Beta1, options.Beta2, options.Eps, options.WeightDecay);

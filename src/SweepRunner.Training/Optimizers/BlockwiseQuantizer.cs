@@ -7,6 +7,8 @@ namespace SweepRunner.Training.Optimizers;
 /// Block-wise 8-bit quantization as bitsandbytes' optimizers use it: the flattened tensor is cut into blocks of
 /// <see cref="BlockSize"/> values; each block is divided by its absolute maximum (1 for an all-zero block) and
 /// every value is stored as the index of the nearest entry of a 256-value map (ties to the lower index).
+/// With <c>keepSign</c> (first moments, signed map) a negative value that would round to 0 takes the code just
+/// below it instead, as bitsandbytes' optimizer kernels keep the sign of state1 through quantization.
 /// Dequantization is map[code] · absmax[block].
 /// </summary>
 static class BlockwiseQuantizer
@@ -17,7 +19,7 @@ static class BlockwiseQuantizer
     public static long BlockCount(long elements) => (elements + BlockSize - 1) / BlockSize;
 
     /// <summary>Codes with the shape of <paramref name="values"/> (uint8) and one absmax per block (fp32).</summary>
-    public static (Tensor Codes, Tensor Absmax) Quantize(Tensor values, Tensor map)
+    public static (Tensor Codes, Tensor Absmax) Quantize(Tensor values, Tensor map, bool keepSign = false)
     {
         var n = values.numel();
         var blocks = Blocks(values.flatten(), n);
@@ -28,8 +30,14 @@ static class BlockwiseQuantizer
         var lower = (upper - 1).clamp_(min: 0);
         var upperDistance = (map.index_select(0, upper) - scaled).abs_();
         var lowerDistance = (scaled - map.index_select(0, lower)).abs_();
-        var codes = where(upperDistance < lowerDistance, upper, lower).to(ScalarType.Byte);
-        return (codes.view(values.shape), absmax);
+        var nearest = where(upperDistance < lowerDistance, upper, lower);
+        if (keepSign)
+        {
+            var lostSign = scaled.lt(0).logical_and_(map.index_select(0, nearest).ge(0));
+            nearest = nearest - lostSign.to(ScalarType.Int64);
+        }
+
+        return (nearest.to(ScalarType.Byte).view(values.shape), absmax);
     }
 
     /// <summary>fp32 values with the shape of <paramref name="codes"/>.</summary>

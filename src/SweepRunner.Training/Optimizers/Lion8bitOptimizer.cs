@@ -44,7 +44,7 @@ public sealed class Lion8bitOptimizer : LoraOptimizerBase
                 continue;
             }
 
-            var slot = new QuantizedStateSlot(State, g, i, "1", parameter, signedMap);
+            var slot = new QuantizedStateSlot(State, g, i, "1", parameter, signedMap, keepSign: true);
             var momentum = slot.Read();
             LionUpdate.Apply(parameter, grad, momentum, lr, options.Beta1, options.Beta2, options.WeightDecay);
             slot.Write(momentum);

@@ -13,9 +13,12 @@ readonly struct QuantizedStateSlot
     readonly string absmaxKey;
     readonly Tensor parameter;
     readonly Tensor map;
+    readonly bool keepSign;
 
-    public QuantizedStateSlot(OptimizerState state, int group, int index, string number, Tensor parameter, Tensor map)
+    /// <param name="keepSign">True for a signed first moment, whose sign must survive quantization.</param>
+    public QuantizedStateSlot(OptimizerState state, int group, int index, string number, Tensor parameter, Tensor map, bool keepSign)
     {
+        this.keepSign = keepSign;
         this.state = state;
         codesKey = $"{group}.{index}.state{number}";
         absmaxKey = $"{group}.{index}.absmax{number}";
@@ -35,7 +38,7 @@ readonly struct QuantizedStateSlot
     /// <summary>Quantizes <paramref name="values"/> into the stored codes and absmax.</summary>
     public void Write(Tensor values)
     {
-        var (codes, absmax) = BlockwiseQuantizer.Quantize(values, map);
+        var (codes, absmax) = BlockwiseQuantizer.Quantize(values, map, keepSign);
         state.Tensor(codesKey).copy_(codes);
         state.Tensor(absmaxKey).copy_(absmax);
     }
