@@ -69,10 +69,10 @@ public class ProdigyTests
     }
 
     [Theory]
-    [InlineData(null, 0.0, true, false, false, 1.0)]
-    [InlineData("weight_decay=0.1 decouple=False d_coef=2.0", 0.1, false, false, false, 2.0)]
-    [InlineData("weight_decay=0.01 decouple=True use_bias_correction=True safeguard_warmup=True", 0.01, true, true, true, 1.0)]
-    public void FollowsTheProdigyRuleAndDGrows(string? args, double weightDecay, bool decouple, bool biasCorrection, bool safeguardWarmup, double dCoef)
+    [InlineData(null, 0.0, true, false, false, 1.0, 100.0)]
+    [InlineData("weight_decay=0.1 decouple=False d_coef=2.0", 0.1, false, false, false, 2.0, 100.0)]
+    [InlineData("weight_decay=0.01 decouple=True use_bias_correction=True safeguard_warmup=True", 0.01, true, true, true, 1.0, 1.1)]
+    public void FollowsTheProdigyRuleAndDGrows(string? args, double weightDecay, bool decouple, bool biasCorrection, bool safeguardWarmup, double dCoef, double minimumGrowth)
     {
         using var a = Param(Initial(6, 1e-4), 2, 3);
         using var b = Param(new double[4], 4);
@@ -92,7 +92,8 @@ public class ProdigyTests
             AssertClose(reference.Theta[1], Values(b), 1e-4, 1e-10, $"b after step {step + 1}");
         }
 
-        Assert.True(Scalar(optimizer, "d") > 100 * 1e-6, $"d stayed at {Scalar(optimizer, "d")}");
+        // Bias correction and safeguard_warmup start d more slowly, as they are meant to.
+        Assert.True(Scalar(optimizer, "d") > minimumGrowth * 1e-6, $"d only reached {Scalar(optimizer, "d")}");
     }
 
     [Fact]
