@@ -26,11 +26,9 @@ static class BlockwiseQuantizer
         var absmax = blocks.abs().amax([1]);
         absmax = where(absmax == 0, ones_like(absmax), absmax);
         var scaled = (blocks / absmax.unsqueeze(1)).flatten().slice(0, 0, n, 1);
-        var upper = searchsorted(map, scaled).clamp_(max: map.numel() - 1);
-        var lower = (upper - 1).clamp_(min: 0);
-        var upperDistance = (map.index_select(0, upper) - scaled).abs_();
-        var lowerDistance = (scaled - map.index_select(0, lower)).abs_();
-        var nearest = where(upperDistance < lowerDistance, upper, lower);
+        // The nearest entry of a sorted map is the number of midpoints between entries that lie below the value.
+        var midpoints = (map.slice(0, 0, map.numel() - 1, 1) + map.slice(0, 1, map.numel(), 1)) / 2;
+        var nearest = bucketize(scaled, midpoints);
         if (keepSign)
         {
             var lostSign = scaled.lt(0).logical_and_(map.index_select(0, nearest).ge(0));
