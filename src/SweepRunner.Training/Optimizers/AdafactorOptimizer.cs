@@ -114,18 +114,25 @@ public sealed class AdafactorOptimizer : LoraOptimizerBase
         }
     }
 
-    private protected override StateEntry? DescribeParameterEntry(Parameter parameter, string name)
+    private protected override IReadOnlyDictionary<string, StateEntry> ParameterEntries(Parameter parameter)
     {
-        var factored = parameter.dim() >= 2;
-        return name switch
+        var entries = new Dictionary<string, StateEntry> { ["step"] = StateEntry.CounterEntry };
+        if (parameter.dim() >= 2)
         {
-            "step" => StateEntry.CounterEntry,
-            "exp_avg_sq_row" when factored => StateEntry.Float32(RowShape(parameter.shape)),
-            "exp_avg_sq_col" when factored => StateEntry.Float32(ColumnShape(parameter.shape)),
-            "exp_avg_sq" when !factored => StateEntry.Float32(parameter.shape),
-            "exp_avg" when options.Beta1 is not null => StateEntry.Float32(parameter.shape),
-            _ => null,
-        };
+            entries["exp_avg_sq_row"] = StateEntry.Float32(RowShape(parameter.shape));
+            entries["exp_avg_sq_col"] = StateEntry.Float32(ColumnShape(parameter.shape));
+        }
+        else
+        {
+            entries["exp_avg_sq"] = StateEntry.Float32(parameter.shape);
+        }
+
+        if (options.Beta1 is not null)
+        {
+            entries["exp_avg"] = StateEntry.Float32(parameter.shape);
+        }
+
+        return entries;
     }
 
     /// <summary>transformers' _get_lr: the relative (or given) step size times the parameter scale.</summary>

@@ -67,13 +67,14 @@ public sealed class AdamW8bitOptimizer : LoraOptimizerBase
         }
     }
 
-    private protected override StateEntry? DescribeParameterEntry(Parameter parameter, string name) => name switch
-    {
-        "step" => StateEntry.CounterEntry,
-        "exp_avg" or "exp_avg_sq" when !Uses8Bit(parameter) => StateEntry.Float32(parameter.shape),
-        _ when Uses8Bit(parameter) => QuantizedStateSlot.Describe(parameter, name, "1") ?? QuantizedStateSlot.Describe(parameter, name, "2"),
-        _ => null,
-    };
+    private protected override IReadOnlyDictionary<string, StateEntry> ParameterEntries(Parameter parameter) => Uses8Bit(parameter)
+        ? new Dictionary<string, StateEntry>(QuantizedStateSlot.Entries(parameter, "1").Concat(QuantizedStateSlot.Entries(parameter, "2"))) { ["step"] = StateEntry.CounterEntry }
+        : new Dictionary<string, StateEntry>
+        {
+            ["step"] = StateEntry.CounterEntry,
+            ["exp_avg"] = StateEntry.Float32(parameter.shape),
+            ["exp_avg_sq"] = StateEntry.Float32(parameter.shape),
+        };
 
     bool Uses8Bit(Parameter parameter) => parameter.numel() >= options.Min8BitSize;
 }

@@ -49,10 +49,10 @@ public sealed class AdamWOptimizer : LoraOptimizerBase
         }
     }
 
-    private protected override StateEntry? DescribeParameterEntry(Parameter parameter, string name) => name switch
+    private protected override IReadOnlyDictionary<string, StateEntry> ParameterEntries(Parameter parameter) => new Dictionary<string, StateEntry>
     {
-        "step" => StateEntry.CounterEntry,
-        "exp_avg" or "exp_avg_sq" => StateEntry.Float32(parameter.shape),
-        _ => null,
+        ["step"] = StateEntry.CounterEntry,
+        ["exp_avg"] = StateEntry.Float32(parameter.shape),
+        ["exp_avg_sq"] = StateEntry.Float32(parameter.shape),
     };
 }

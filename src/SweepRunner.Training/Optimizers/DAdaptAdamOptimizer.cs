@@ -74,6 +74,8 @@ public sealed class DAdaptAdamOptimizer : LoraOptimizerBase
         foreach (var (g, i, parameter, rawGrad) in stepped)
         {
             var grad = options.WeightDecay != 0 && !options.Decouple ? rawGrad.add(parameter, alpha: options.WeightDecay) : rawGrad;
+            // The step count exists from the first step on, even one that ends early with no gradient signal.
+            State.SetCounter(ParameterKey(g, i, "step"), State.Counter(ParameterKey(g, i, "step")));
             var s = State.GetOrAdd(ParameterKey(g, i, "s"), () => zeros_like(parameter));
             var expAvg = State.GetOrAdd(ParameterKey(g, i, "exp_avg"), () => zeros_like(parameter));
             var expAvgSq = State.GetOrAdd(ParameterKey(g, i, "exp_avg_sq"), () => zeros_like(parameter));
@@ -122,11 +124,12 @@ public sealed class DAdaptAdamOptimizer : LoraOptimizerBase
         }
     }
 
-    private protected override StateEntry? DescribeParameterEntry(Parameter parameter, string name) => name switch
+    private protected override IReadOnlyDictionary<string, StateEntry> ParameterEntries(Parameter parameter) => new Dictionary<string, StateEntry>
     {
-        "step" => StateEntry.CounterEntry,
-        "s" or "exp_avg" or "exp_avg_sq" => StateEntry.Float32(parameter.shape),
-        _ => null,
+        ["step"] = StateEntry.CounterEntry,
+        ["s"] = StateEntry.Float32(parameter.shape),
+        ["exp_avg"] = StateEntry.Float32(parameter.shape),
+        ["exp_avg_sq"] = StateEntry.Float32(parameter.shape),
     };
 
     private protected override StateEntry? DescribeGlobalEntry(string name) => name switch

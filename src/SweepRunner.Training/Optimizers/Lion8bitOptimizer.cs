@@ -56,10 +56,9 @@ public sealed class Lion8bitOptimizer : LoraOptimizerBase
         }
     }
 
-    private protected override StateEntry? DescribeParameterEntry(Parameter parameter, string name) =>
-        Uses8Bit(parameter)
-            ? QuantizedStateSlot.Describe(parameter, name, "1")
-            : name == "exp_avg" ? StateEntry.Float32(parameter.shape) : null;
+    private protected override IReadOnlyDictionary<string, StateEntry> ParameterEntries(Parameter parameter) => Uses8Bit(parameter)
+        ? new Dictionary<string, StateEntry>(QuantizedStateSlot.Entries(parameter, "1"))
+        : new Dictionary<string, StateEntry> { ["exp_avg"] = StateEntry.Float32(parameter.shape) };
 
     bool Uses8Bit(Parameter parameter) => parameter.numel() >= options.Min8BitSize;
 }

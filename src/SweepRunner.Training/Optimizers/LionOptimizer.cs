@@ -43,6 +43,6 @@ public sealed class LionOptimizer : LoraOptimizerBase
         }
     }
 
-    private protected override StateEntry? DescribeParameterEntry(Parameter parameter, string name) =>
-        name == "exp_avg" ? StateEntry.Float32(parameter.shape) : null;
+    private protected override IReadOnlyDictionary<string, StateEntry> ParameterEntries(Parameter parameter) =>
+        new Dictionary<string, StateEntry> { ["exp_avg"] = StateEntry.Float32(parameter.shape) };
 }

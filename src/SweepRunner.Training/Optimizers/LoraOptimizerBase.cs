@@ -116,6 +116,8 @@ public abstract class LoraOptimizerBase : ILoraOptimizer
         }
 
         var required = RequiredGlobalEntries.Concat(Enumerable.Range(0, groups.Length).Select(g => GroupKey(g, EffectiveLrName)));
+        var stepped = state.Keys.Select(key => key.Split('.')).Where(parts => parts.Length == 3).Select(parts => (G: int.Parse(parts[0], CultureInfo.InvariantCulture), I: int.Parse(parts[1], CultureInfo.InvariantCulture))).Distinct();
+        required = required.Concat(stepped.SelectMany(p => ParameterEntries(groups[p.G].Parameters[p.I]).Keys.Select(name => ParameterKey(p.G, p.I, name))));
         var missing = required.Where(key => !state.ContainsKey(key)).ToList();
         if (missing.Count > 0)
         {
@@ -140,8 +142,8 @@ public abstract class LoraOptimizerBase : ILoraOptimizer
     /// <summary>One optimization step; runs under no_grad inside a dispose scope.</summary>
     protected abstract void StepCore();
 
-    /// <summary>What the per-parameter entry <paramref name="name"/> of a parameter must look like, or null if it has no such entry.</summary>
-    private protected abstract StateEntry? DescribeParameterEntry(Parameter parameter, string name);
+    /// <summary>Every per-parameter entry a parameter has once it has been stepped, by name; a state dict has all of them or none.</summary>
+    private protected abstract IReadOnlyDictionary<string, StateEntry> ParameterEntries(Parameter parameter);
 
     /// <summary>What an optimizer-wide entry must look like, or null if there is none by that name.</summary>
     private protected virtual StateEntry? DescribeGlobalEntry(string name) => null;
@@ -200,7 +202,7 @@ public abstract class LoraOptimizerBase : ILoraOptimizer
             case 2 when TryIndex(parts[0], groups.Length, out _):
                 return parts[1] == EffectiveLrName ? StateEntry.ScalarEntry : null;
             case 3 when TryIndex(parts[0], groups.Length, out var g) && TryIndex(parts[1], groups[g].Parameters.Count, out var i):
-                return DescribeParameterEntry(groups[g].Parameters[i], parts[2]);
+                return ParameterEntries(groups[g].Parameters[i]).GetValueOrDefault(parts[2]);
             default:
                 return null;
         }

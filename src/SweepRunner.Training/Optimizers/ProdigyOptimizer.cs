@@ -92,6 +92,9 @@ public sealed class ProdigyOptimizer : LoraOptimizerBase
             var (g, i, parameter, rawGrad) = entry;
             var grad = options.WeightDecay != 0 && !options.Decouple ? rawGrad.add(parameter, alpha: options.WeightDecay) : rawGrad;
             stepped.Add((entry, grad));
+
+            // The step count exists from the first step on, even one that ends early with no gradient signal.
+            State.SetCounter(ParameterKey(g, i, "step"), State.Counter(ParameterKey(g, i, "step")));
             var s = State.GetOrAdd(ParameterKey(g, i, "s"), () => zeros_like(Sliced(parameter)));
             var p0 = State.GetOrAdd(ParameterKey(g, i, "p0"), () => Sliced(parameter).clone());
             var expAvgSq = State.GetOrAdd(ParameterKey(g, i, "exp_avg_sq"), () => zeros_like(parameter));
@@ -155,14 +158,22 @@ public sealed class ProdigyOptimizer : LoraOptimizerBase
         }
     }
 
-    private protected override StateEntry? DescribeParameterEntry(Parameter parameter, string name) => name switch
+    private protected override IReadOnlyDictionary<string, StateEntry> ParameterEntries(Parameter parameter)
     {
-        "step" => StateEntry.CounterEntry,
-        "s" or "p0" => StateEntry.Float32([SlicedLength(parameter.numel())]),
-        "exp_avg" when options.Beta1 > 0 => StateEntry.Float32(parameter.shape),
-        "exp_avg_sq" => StateEntry.Float32(parameter.shape),
-        _ => null,
-    };
+        var entries = new Dictionary<string, StateEntry>
+        {
+            ["step"] = StateEntry.CounterEntry,
+            ["s"] = StateEntry.Float32([SlicedLength(parameter.numel())]),
+            ["p0"] = StateEntry.Float32([SlicedLength(parameter.numel())]),
+            ["exp_avg_sq"] = StateEntry.Float32(parameter.shape),
+        };
+        if (options.Beta1 > 0)
+        {
+            entries["exp_avg"] = StateEntry.Float32(parameter.shape);
+        }
+
+        return entries;
+    }
 
     private protected override StateEntry? DescribeGlobalEntry(string name) => name switch
     {

@@ -43,13 +43,10 @@ readonly struct QuantizedStateSlot
         state.Tensor(absmaxKey).copy_(absmax);
     }
 
-    public static StateEntry? Describe(Tensor parameter, string name, string number)
-    {
-        if (name == $"state{number}")
-        {
-            return StateEntry.Byte(parameter.shape);
-        }
-
-        return name == $"absmax{number}" ? StateEntry.Float32([BlockwiseQuantizer.BlockCount(parameter.numel())]) : null;
-    }
+    /// <summary>The entries one 8-bit state of <paramref name="parameter"/> keeps.</summary>
+    public static IEnumerable<KeyValuePair<string, StateEntry>> Entries(Tensor parameter, string number) =>
+    [
+        new($"state{number}", StateEntry.Byte(parameter.shape)),
+        new($"absmax{number}", StateEntry.Float32([BlockwiseQuantizer.BlockCount(parameter.numel())])),
+    ];
 }

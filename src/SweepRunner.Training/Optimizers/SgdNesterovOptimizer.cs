@@ -54,6 +54,6 @@ public sealed class SgdNesterovOptimizer : LoraOptimizerBase
         }
     }
 
-    private protected override StateEntry? DescribeParameterEntry(Parameter parameter, string name) =>
-        name == "momentum_buffer" ? StateEntry.Float32(parameter.shape) : null;
+    private protected override IReadOnlyDictionary<string, StateEntry> ParameterEntries(Parameter parameter) =>
+        new Dictionary<string, StateEntry> { ["momentum_buffer"] = StateEntry.Float32(parameter.shape) };
 }

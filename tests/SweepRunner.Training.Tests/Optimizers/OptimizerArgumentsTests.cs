@@ -112,6 +112,10 @@ public class OptimizerArgumentsTests
         missing.Remove("0.effective_lr");
         Assert.Contains("lacks 0.effective_lr", Assert.Throws<ArgumentException>(() => optimizer.LoadStateDict(missing)).Message);
 
+        var incomplete = new Dictionary<string, Tensor>(state);
+        incomplete.Remove("0.0.exp_avg_sq");
+        Assert.Contains("lacks 0.0.exp_avg_sq", Assert.Throws<ArgumentException>(() => optimizer.LoadStateDict(incomplete)).Message);
+
         // A failed load leaves the state as it was.
         var after = optimizer.StateDict();
         Assert.True(after["0.0.exp_avg"].equal(state["0.0.exp_avg"]).all().item<bool>());

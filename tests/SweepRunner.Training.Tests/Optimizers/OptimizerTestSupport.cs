@@ -55,7 +55,7 @@ static class OptimizerTestSupport
         var state = optimizer.StateDict();
         try
         {
-            return state[key].item<double>();
+            return state[key].to(ScalarType.Float64).item<double>();
         }
         finally
         {

@@ -96,6 +96,25 @@ public class ProdigyTests
         Assert.True(Scalar(optimizer, "d") > minimumGrowth * 1e-6, $"d only reached {Scalar(optimizer, "d")}");
     }
 
+    [Theory]
+    [InlineData("Prodigy")]
+    [InlineData("DAdaptAdam")]
+    public void AllZeroGradientsLeaveWeightsAndDUntouchedAndTheStateLoadable(string type)
+    {
+        using var a = Param(Initial(6, 0.05), 6);
+        using var optimizer = OptimizerFactory.Create(type, [Group("unet", 1.0, a)], null);
+        optimizer.ZeroGrad();
+        SetGrad(a, new double[6]);
+        optimizer.Step();
+        Assert.Equal(Initial(6, 0.05), Values(a));
+        Assert.Equal(1e-6, Scalar(optimizer, "d"));
+        Assert.Equal(0, Scalar(optimizer, "k"));
+
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        using var other = OptimizerFactory.Create(type, [Group("unet", 1.0, a)], null);
+        other.LoadStateDict(optimizer.StateDict());
+    }
+
     [Fact]
     public void AFrozenGroupWithLearningRateZeroIsAllowedAndDoesNotMove()
     {
