@@ -46,6 +46,7 @@ public sealed class LoraNetwork : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         var target = device ?? model.Unet.parameters().First().device;
         var modules = new List<LoraModule>();
+        using var scope = NewDisposeScope();
         try
         {
             foreach (var slot in model.LoraSlots(options.Targets))
@@ -123,15 +124,14 @@ public sealed class LoraNetwork : IDisposable
     public List<(string Name, Tensor Tensor)> StateTensors(ScalarType dtype)
     {
         var tensors = new List<(string, Tensor)>(_modules.Count * 3);
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
         foreach (var module in _modules)
         {
             tensors.Add((module.Name + DownSuffix, Convert(module.Down, dtype)));
             tensors.Add((module.Name + UpSuffix, Convert(module.Up, dtype)));
             var device = module.Down.device.type == DeviceType.META ? META : CPU;
-            var alpha = tensor(module.Alpha, ScalarType.Float32, device).to_type(dtype);
-            alpha.DetachFromDisposeScope();
-            tensors.Add((module.Name + AlphaSuffix, alpha));
+            tensors.Add((module.Name + AlphaSuffix, tensor(module.Alpha, ScalarType.Float32, device).to_type(dtype).DetachFromDisposeScope()));
         }
         return tensors;
     }
@@ -139,8 +139,7 @@ public sealed class LoraNetwork : IDisposable
     static Tensor Convert(Tensor weight, ScalarType dtype)
     {
         var copy = weight.device.type == DeviceType.META ? weight.detach().to_type(dtype) : weight.detach().cpu().to_type(dtype).clone();
-        copy.DetachFromDisposeScope();
-        return copy;
+        return copy.DetachFromDisposeScope();
     }
 
     /// <summary>Writes a kohya LoRA file (atomically) in <paramref name="dtype"/> with <paramref name="metadata"/>.</summary>
@@ -180,6 +179,7 @@ public sealed class LoraNetwork : IDisposable
         using var file = SafetensorsFile.Open(path);
         var expected = new HashSet<string>(StringComparer.Ordinal);
         var problems = new List<string>();
+        using var scope = NewDisposeScope();
         using (no_grad())
         {
             foreach (var module in _modules)
@@ -195,16 +195,13 @@ public sealed class LoraNetwork : IDisposable
                         problems.Add($"'{key}' has shape [{string.Join(", ", entry.Shape)}], the network needs [{string.Join(", ", parameter.shape)}]");
                         continue;
                     }
-                    using var loaded = file.Load(key, parameter.dtype, parameter.device);
-                    parameter.copy_(loaded);
+                    parameter.copy_(file.Load(key, parameter.dtype, parameter.device));
                 }
                 var alphaKey = module.Name + AlphaSuffix;
                 expected.Add(alphaKey);
                 if (!file.Contains(alphaKey)) { problems.Add($"missing '{alphaKey}'"); continue; }
-                using var alpha = file.Load(alphaKey, ScalarType.Float32);
-                var stored = alpha.item<float>();
-                var own = (float)(module.Alpha);
-                using var ownRounded = tensor(own).to_type(file.GetEntry(alphaKey).Dtype.ToScalarType() ?? ScalarType.Float32).to_type(ScalarType.Float32);
+                var stored = file.Load(alphaKey, ScalarType.Float32).item<float>();
+                var ownRounded = tensor((float)module.Alpha).to_type(file.GetEntry(alphaKey).Dtype.ToScalarType() ?? ScalarType.Float32).to_type(ScalarType.Float32);
                 if (stored != ownRounded.item<float>())
                     problems.Add($"'{alphaKey}' is {stored}, the network was built with alpha {module.Alpha}");
             }
