@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using SweepRunner.Core.Datasets;
+using SweepRunner.Core.Settings;
+using SweepRunner.Training.Lora;
+using static SweepRunner.Core.Settings.SettingsCatalog;
+
+namespace SweepRunner.Training.Data;
+
+/// <summary>
+/// A kohya dataset ready for training: every image decoded once to check it (a corrupt file fails here, before
+/// training), its EXIF-oriented size, content hash, caption and bucket. Buckets and batches follow sd-scripts and
+/// Core's StepPlan: each image counts once per repeat in its bucket, a bucket gives ceil(items / batch) batches, and
+/// each epoch shuffles the items of every bucket and the order of all batches.
+/// </summary>
+public sealed class TrainingDataset
+{
+    private readonly List<int>[] _bucketItems;
+
+    private TrainingDataset(DatasetInfo info, IReadOnlyList<TrainingImage> images, IReadOnlyList<(int Width, int Height)> bucketSizes, int batchSize)
+    {
+        Info = info;
+        Images = images;
+        BucketSizes = bucketSizes;
+        BatchSize = batchSize;
+        _bucketItems = bucketSizes.Select(_ => new List<int>()).ToArray();
+        for (var i = 0; i < images.Count; i++)
+            for (var r = 0; r < images[i].Repeats; r++)
+                _bucketItems[images[i].Bucket].Add(i);
+        BatchesPerEpoch = _bucketItems.Sum(items => (items.Count + batchSize - 1) / batchSize);
+    }
+
+    public DatasetInfo Info { get; }
+
+    public IReadOnlyList<TrainingImage> Images { get; }
+
+    /// <summary>Bucket resolutions (width, height) in pixels; without enable_bucket the single training resolution.</summary>
+    public IReadOnlyList<(int Width, int Height)> BucketSizes { get; }
+
+    public int BatchSize { get; }
+
+    /// <summary>Σ over buckets of ceil(images × repeats / batch size).</summary>
+    public long BatchesPerEpoch { get; }
+
+    /// <summary>Images × repeats (sd-scripts' num_train_images).</summary>
+    public long NumTrainImages => Images.Sum(i => (long)i.Repeats);
+
+    /// <summary>Optimizer steps per epoch: ceil(batches / gradient accumulation).</summary>
+    public long StepsPerEpoch(int gradientAccumulation) => (BatchesPerEpoch + gradientAccumulation - 1) / gradientAccumulation;
+
+    /// <summary>Reads the images of <paramref name="info"/> for a job's <paramref name="settings"/>.</summary>
+    /// <exception cref="TrainingDataException">An image cannot be decoded; the message names it.</exception>
+    public static TrainingDataset Load(DatasetInfo info, IReadOnlyDictionary<string, object?> settings)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        ArgumentNullException.ThrowIfNull(settings);
+        object? Get(string key) => settings.GetValueOrDefault(key) ?? SettingsCatalog.Get(key).Default;
+        var (width, height) = SettingDefinition.ParseResolution((string)Get(Resolution)!);
+        var batchSize = Convert.ToInt32(Get(SettingsCatalog.BatchSize), CultureInfo.InvariantCulture);
+        var repeatsOverride = settings.GetValueOrDefault(NumRepeats) is { } r ? Convert.ToInt32(r, CultureInfo.InvariantCulture) : (int?)null;
+        Buckets? buckets = Get(EnableBucket) is true
+            ? new Buckets(width, height, Convert.ToInt32(Get(MinBucketReso), CultureInfo.InvariantCulture),
+                Convert.ToInt32(Get(MaxBucketReso), CultureInfo.InvariantCulture), Convert.ToInt32(Get(BucketResoSteps), CultureInfo.InvariantCulture))
+            : null;
+        IReadOnlyList<(int, int)> sizes = buckets?.Resolutions ?? [(width, height)];
+
+        var images = new List<TrainingImage>();
+        foreach (var folder in info.Folders)
+        foreach (var image in folder.Images)
+        {
+            var path = Path.Combine(info.Path, image.RelativePath);
+            int w, h;
+            using (var decoded = ImageLoader.Decode(path))
+                (w, h) = (decoded.Width, decoded.Height);
+            var caption = string.IsNullOrWhiteSpace(image.Caption) ? folder.ClassTokens : image.Caption;
+            images.Add(new TrainingImage(path, folder.Name, repeatsOverride ?? folder.Repeats, caption, w, h, HashFile(path),
+                buckets?.Select(w, h) ?? 0));
+        }
+        return new TrainingDataset(info, images, sizes, batchSize);
+    }
+
+    /// <summary>
+    /// The batches of <paramref name="epoch"/> (1-based) in training order, derived from <paramref name="seed"/> alone:
+    /// every bucket's items shuffled, cut into batches, and the batches shuffled.
+    /// </summary>
+    public IReadOnlyList<TrainingBatch> Epoch(long seed, int epoch)
+    {
+        var random = DerivedRandom.For(seed, "epoch-order", epoch);
+        var batches = new List<TrainingBatch>((int)BatchesPerEpoch);
+        for (var bucket = 0; bucket < _bucketItems.Length; bucket++)
+        {
+            var items = _bucketItems[bucket].ToList();
+            if (items.Count == 0) continue;
+            DerivedRandom.Shuffle(items, random);
+            for (var start = 0; start < items.Count; start += BatchSize)
+                batches.Add(new TrainingBatch(bucket, items.GetRange(start, Math.Min(BatchSize, items.Count - start))));
+        }
+        DerivedRandom.Shuffle(batches, random);
+        return batches;
+    }
+
+    /// <summary>ss_dataset_dirs: folder name, repeats and image count.</summary>
+    public IReadOnlyList<DatasetDirInfo> DatasetDirs =>
+        Images.GroupBy(i => i.Folder).Select(g => new DatasetDirInfo(g.Key, g.First().Repeats, g.Count())).ToList();
+
+    /// <summary>ss_tag_frequency: per folder, the caption tags and their counts.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> TagFrequency =>
+        Images.GroupBy(i => i.Folder).ToDictionary(g => g.Key, g => KohyaMetadata.TagFrequency(g.Select(i => i.Caption)), StringComparer.Ordinal);
+
+    static string HashFile(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

@@ -1,0 +1,21 @@
+using SweepRunner.Core.Previews;
+
+namespace SweepRunner.Training.Trainer;
+
+/// <summary>One LoRA training run.</summary>
+/// <param name="Settings">Effective settings by sd-scripts key (Core's SettingsCatalog; integers as long, numbers as double).</param>
+/// <param name="OutputFolder">Where LoRA files, previews (<c>sample/</c>) and the training state go.</param>
+/// <param name="OutputName">File name stem: <c>{name}.safetensors</c>, <c>{name}-{epoch:06d}.safetensors</c>.</param>
+/// <param name="PreviewPrompts">Preview prompts (kohya prompt file, parsed); empty for no previews.</param>
+public sealed record TrainingJob(
+    IReadOnlyDictionary<string, object?> Settings,
+    string OutputFolder,
+    string OutputName,
+    IReadOnlyList<SamplePrompt> PreviewPrompts)
+{
+    /// <summary>A training state written by an earlier, interrupted run of this job to continue from; null starts afresh.</summary>
+    public string? ResumeFrom { get; init; }
+
+    /// <summary>Where this run's training state is written when it pauses or is cancelled.</summary>
+    public string StatePath => Path.Combine(OutputFolder, OutputName + "-state.safetensors");
+}

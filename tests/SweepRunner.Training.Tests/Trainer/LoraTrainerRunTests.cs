@@ -1,0 +1,104 @@
+using SweepRunner.Core.Planning;
+using SweepRunner.Core.Settings;
+using SweepRunner.Training.Checkpoints;
+using SweepRunner.Training.Tests.Support;
+using SweepRunner.Training.Trainer;
+using TorchSharp;
+
+namespace SweepRunner.Training.Tests.Trainer;
+
+public class LoraTrainerRunTests
+{
+    static byte[] Bytes(TinyTrainingSetup setup, string run, string file) => File.ReadAllBytes(setup.Output(run, file));
+
+    [Fact]
+    public void TheSameJobAndSeedGiveBitIdenticalFiles()
+    {
+        using var setup = new TinyTrainingSetup();
+        var settings = setup.Settings((SettingsCatalog.NetworkDropout, 0.1), (SettingsCatalog.ShuffleCaption, true), (SettingsCatalog.FlipAug, true),
+            (SettingsCatalog.NoiseOffset, 0.05), (SettingsCatalog.MinSnrGamma, 5.0));
+        setup.Train(settings, "a");
+        setup.Train(settings, "b");
+        Assert.Equal(Bytes(setup, "a", "lora.safetensors"), Bytes(setup, "b", "lora.safetensors"));
+
+        settings[SettingsCatalog.Seed] = 43L;
+        setup.Train(settings, "c");
+        Assert.NotEqual(Bytes(setup, "a", "lora.safetensors"), Bytes(setup, "c", "lora.safetensors"));
+    }
+
+    [Theory]
+    [InlineData(3L, 1L)]
+    [InlineData(2L, 2L)]
+    public void AResumedRunEndsWithTheFilesOfAnUninterruptedOne(long pauseAfter, long accumulation)
+    {
+        // Two images × two repeats, batch 1: four batches per epoch; with accumulation 2 the pause falls on an epoch's end.
+        using var setup = new TinyTrainingSetup(images: 2);
+        var settings = setup.Settings((SettingsCatalog.Epochs, 3L), (SettingsCatalog.SaveEveryNEpochs, 1L), (SettingsCatalog.BatchSize, 1L),
+            (SettingsCatalog.GradientAccumulation, accumulation), (SettingsCatalog.NetworkDropout, 0.1), (SettingsCatalog.FlipAug, true),
+            (SettingsCatalog.LrScheduler, "cosine"), (SettingsCatalog.MixedPrecision, "fp16"), (SettingsCatalog.SavePrecision, "float"));
+        var whole = setup.Train(settings, "whole");
+        Assert.True(whole.Completed);
+
+        var first = setup.Train(settings, "parts", new TrainingCallbacks { PauseAfterStep = step => step == pauseAfter });
+        Assert.False(first.Completed);
+        Assert.Equal(pauseAfter, first.Steps);
+        Assert.True(File.Exists(first.StatePath));
+        var rest = setup.Train(settings, "parts", resumeFrom: first.StatePath);
+        Assert.True(rest.Completed);
+        Assert.Equal(whole.Steps, rest.Steps);
+        Assert.False(File.Exists(first.StatePath), "a finished run removes its training state");
+
+        foreach (var file in new[] { "lora-000001.safetensors", "lora-000002.safetensors", "lora.safetensors" })
+            Assert.True(Bytes(setup, "whole", file).AsSpan().SequenceEqual(Bytes(setup, "parts", file)), $"{file} differs after resuming");
+    }
+
+    [Fact]
+    public void AHugeLearningRateEndsTheRunAsDivergedWithItsStep()
+    {
+        using var setup = new TinyTrainingSetup();
+        var settings = setup.Settings((SettingsCatalog.LearningRate, 1e30), (SettingsCatalog.MaxGradNorm, 0.0), (SettingsCatalog.Epochs, 5L));
+        var steps = new List<long>();
+        var error = Assert.Throws<TrainingDivergedException>(() => setup.Train(settings, "run", new TrainingCallbacks { Step = p => steps.Add(p.Step) }));
+        Assert.InRange(error.Step, 1, 3);
+        Assert.Equal(error.Step - 1, steps.Count);
+        Assert.Contains($"step {error.Step}", error.Message);
+        Assert.False(File.Exists(setup.Output("run", "lora.safetensors")));
+    }
+
+    [Theory]
+    [InlineData("fp16")]
+    [InlineData("bf16")]
+    public void MixedPrecisionRunsOnTheCpuAndRestoresTheBaseModel(string precision)
+    {
+        using var setup = new TinyTrainingSetup();
+        var settings = setup.Settings((SettingsCatalog.MixedPrecision, precision), (SettingsCatalog.UnetOnly, true));
+        var progress = new List<TrainingProgress>();
+        var result = setup.Train(settings, "run", new TrainingCallbacks { Step = progress.Add });
+        Assert.True(result.Completed);
+        Assert.All(progress, p => Assert.True(double.IsFinite(p.Loss)));
+        Assert.Equal(precision == "fp16" ? 65536.0 : 1.0, progress[0].LossScale);
+        Assert.Equal(0, result.SkippedSteps);
+        Assert.All(setup.Model.parameters(), p => Assert.Equal(TorchSharp.torch.ScalarType.Float32, p.dtype));
+        using var file = SafetensorsFile.Open(setup.Output("run", "lora.safetensors"));
+        Assert.Equal(precision, file.Metadata["ss_mixed_precision"]);
+        Assert.DoesNotContain(file.Entries, e => e.Name.StartsWith("lora_te_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void StepsNeitherLeaveLiveTensorsBehindWithinAJobNorAcrossJobs()
+    {
+        using var setup = new TinyTrainingSetup();
+        var settings = setup.Settings((SettingsCatalog.Epochs, 2L));
+        setup.Train(settings, "warm-up");
+        var statistics = DisposeScopeManager.Statistics;
+        var before = statistics.ThreadTotalLiveCount;
+        var live = new List<long>();
+        setup.Train(settings, "one", new TrainingCallbacks { Step = _ => live.Add(statistics.ThreadTotalLiveCount) });
+        var afterOne = statistics.ThreadTotalLiveCount;
+        setup.Train(setup.Settings((SettingsCatalog.Epochs, 2L), (SettingsCatalog.NetworkDim, 8L)), "two");
+        Assert.Equal(StepPlan.For(setup.Info, settings).TotalSteps, live.Count);
+        Assert.All(live.Skip(1), count => Assert.Equal(live[1], count));
+        Assert.Equal(before, afterOne);
+        Assert.Equal(before, statistics.ThreadTotalLiveCount);
+    }
+}
