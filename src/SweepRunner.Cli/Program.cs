@@ -9,6 +9,7 @@ app.Configure(config =>
     config.PropagateExceptions();
     config.AddCommand<PlanCommand>("plan").WithDescription("Expand a sweep file into jobs with steps and time estimates.");
     config.AddCommand<RunCommand>("run").WithDescription("Plan, save and train every job of a sweep that has not succeeded yet.");
+    config.AddCommand<WorkerCommand>("worker").IsHidden();
     config.AddCommand<StatusCommand>("status").WithDescription("Show the jobs of a sweep with state, progress and ETA.");
     config.AddCommand<ExportCommand>("export").WithDescription("Export one row per job: settings, state, timings, loss, scores.");
     config.AddCommand<DoctorCommand>("doctor").WithDescription("Report versions, devices and set-up problems.");

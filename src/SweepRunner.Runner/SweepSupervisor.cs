@@ -15,7 +15,7 @@ namespace SweepRunner.Runner;
 /// keeps the model loaded between them). A worker that crashes ends only the job it was training; the
 /// supervisor records why, retries transient failures with backoff, and goes on with the next job.
 /// </summary>
-public sealed class SweepSupervisor(WorkerCommand workerCommand, IRunObserver observer, TimeProvider? time = null)
+public sealed class SweepSupervisor(WorkerLaunch workerLaunch, IRunObserver observer, TimeProvider? time = null)
 {
     readonly TimeProvider _time = time ?? TimeProvider.System;
 
@@ -108,7 +108,7 @@ public sealed class SweepSupervisor(WorkerCommand workerCommand, IRunObserver ob
     {
         var arguments = new List<string> { "worker", plan.Sweep.FilePath, "--results", options.ResultsFolder, "--device", options.Device };
         foreach (var job in jobs) arguments.AddRange(["--job", job.Id]);
-        using var worker = new WorkerProcess(workerCommand, arguments, message =>
+        using var worker = new WorkerProcess(workerLaunch, arguments, message =>
         {
             if (message is JobFinished finished) lock (outcomes) outcomes[finished.JobId] = finished;
             observer.Worker(message);

@@ -5,7 +5,7 @@ using SweepRunner.Core.Running;
 namespace SweepRunner.Runner;
 
 /// <summary>How to start a worker: the program and the arguments before the worker's own.</summary>
-public sealed record WorkerCommand(string FileName, IReadOnlyList<string> LeadingArguments);
+public sealed record WorkerLaunch(string FileName, IReadOnlyList<string> LeadingArguments);
 
 /// <summary>
 /// One training worker process: started with the jobs it should train, its standard output read line by
@@ -23,7 +23,7 @@ public sealed partial class WorkerProcess : IDisposable
 
     public HashSet<string> FinishedJobs { get; } = new(StringComparer.Ordinal);
 
-    public WorkerProcess(WorkerCommand command, IEnumerable<string> arguments, Action<WorkerMessage> onMessage)
+    public WorkerProcess(WorkerLaunch command, IEnumerable<string> arguments, Action<WorkerMessage> onMessage)
     {
         var start = new ProcessStartInfo(command.FileName)
         {

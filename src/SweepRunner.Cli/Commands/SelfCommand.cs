@@ -6,12 +6,12 @@ namespace SweepRunner.Cli.Commands;
 /// <summary>How this program starts another instance of itself (a training worker).</summary>
 public static class SelfCommand
 {
-    public static WorkerCommand Worker()
+    public static WorkerLaunch Worker()
     {
         var process = Environment.ProcessPath ?? "dotnet";
         var isHost = Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
         return isHost
-            ? new WorkerCommand(process, [Assembly.GetEntryAssembly()!.Location])
-            : new WorkerCommand(process, []);
+            ? new WorkerLaunch(process, [Assembly.GetEntryAssembly()!.Location])
+            : new WorkerLaunch(process, []);
     }
 }

@@ -12,7 +12,7 @@ using static TorchSharp.torch;
 namespace SweepRunner.Training.Trainer;
 
 /// <summary>Creates the optimizer of a run: (optimizer_type, parameter groups, optimizer_args) → optimizer.</summary>
-public delegate ILoraOptimizer OptimizerFactory(string optimizerType, IReadOnlyList<ParameterGroup> groups, string? optimizerArgs);
+public delegate ILoraOptimizer CreateOptimizer(string optimizerType, IReadOnlyList<ParameterGroup> groups, string? optimizerArgs);
 
 /// <summary>
 /// Trains a kohya LoRA as sd-scripts' train_network.py does: cached VAE latents, DDPM noise at uniform timesteps,
@@ -21,7 +21,7 @@ public delegate ILoraOptimizer OptimizerFactory(string optimizerType, IReadOnlyL
 /// save_every_n_epochs and at the end, previews at sample_every_n_epochs. Each batch runs in its own dispose scope.
 /// Non-finite loss or weights end the run with <see cref="TrainingDivergedException"/>.
 /// </summary>
-public sealed class LoraTrainer(OptimizerFactory optimizerFactory, LatentCache latentCache, TimeProvider? timeProvider = null)
+public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache latentCache, TimeProvider? timeProvider = null)
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 

@@ -54,6 +54,16 @@ public static class TrainingState
         SafetensorsWriter.Write(path, tensors, new Dictionary<string, string> { [MetadataKey] = JsonSerializer.Serialize(position) });
     }
 
+    /// <summary>The position of a state file without loading its tensors.</summary>
+    public static TrainingPosition ReadPosition(string path)
+    {
+        using var file = SafetensorsFile.Open(path);
+        if (!file.Metadata.TryGetValue(MetadataKey, out var json))
+            throw new InvalidDataException($"'{path}' is not a SweepRunner training state (no '{MetadataKey}' metadata).");
+        return JsonSerializer.Deserialize<TrainingPosition>(json)
+            ?? throw new InvalidDataException($"'{path}': the training state metadata is empty.");
+    }
+
     /// <summary>Reads a state file: the position and its tensors by group (the caller owns and disposes the tensors).</summary>
     public static (TrainingPosition Position, Dictionary<string, Tensor> Lora, Dictionary<string, Tensor> Optimizer, Dictionary<string, Tensor> Generators) Load(string path)
     {
