@@ -39,7 +39,9 @@ public sealed class SweepSupervisor(WorkerLaunch workerLaunch, IRunObserver obse
             toRun.Add(job);
         }
         // Jobs sharing a base model run together, in plan order of each model's first job.
-        toRun = toRun.GroupBy(j => (string)j.Settings[SettingsCatalog.BaseModel]!).SelectMany(g => g).ToList();
+        // Within a model, full-precision jobs first: a half-precision job makes the worker reload the model after it.
+        toRun = toRun.GroupBy(j => (string)j.Settings[SettingsCatalog.BaseModel]!)
+            .SelectMany(g => g.OrderBy(j => j.Settings[SettingsCatalog.MixedPrecision] as string == "no" ? 0 : 1)).ToList();
         if (options.MaxJobs is { } max) toRun = toRun.Take(max).ToList();
         observer.Planned(plan, toRun, skipped, stale.Count);
 

@@ -29,6 +29,10 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
     readonly TestFault? _fault = TestFault.FromEnvironment();
     string? _loadedModel;
     TrainingBaseModel? _model;
+
+    // The trainer casts the frozen networks to half precision for an fp16/bf16 job and back afterwards, which
+    // rounds the base weights: the next job then reloads them from the file.
+    bool _modelRounded;
     int _modelLoads;
 
     public int Run(WorkerRequest request, CancellationToken stop)
@@ -73,6 +77,7 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         try
         {
             loadSeconds = EnsureModel(plan, settings, device);
+            _modelRounded = settings[SettingsCatalog.MixedPrecision] as string is "fp16" or "bf16";
             var dataset = TrainingDataset.Load(plan.Dataset, settings);
             var trainer = new LoraTrainer(OptimizerFactory.Create, cache, _time);
             (outcome, error) = Train(trainer, trainingJob, job, dataset, attemptId, request, resumedFrom > 0, stop);
@@ -153,7 +158,7 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
     double EnsureModel(SweepPlan plan, IReadOnlyDictionary<string, object?> settings, Device device)
     {
         var name = (string)settings[SettingsCatalog.BaseModel]!;
-        if (_model != null && _loadedModel == name) return 0;
+        if (_model != null && _loadedModel == name && !_modelRounded) return 0;
         _model?.Model.Dispose();
         _model = null;
         var clock = Stopwatch.StartNew();
@@ -161,6 +166,7 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         var model = ModelLoader.Load(location, new ModelLoadOptions(device));
         _model = new TrainingBaseModel(model, TokenizerLocator.Load(location), location.Name);
         _loadedModel = name;
+        _modelRounded = false;
         _modelLoads++;
         var seconds = clock.Elapsed.TotalSeconds;
         Wait(store.AddEventAsync(EventLevel.Info, $"loaded base model {location.Name} in {seconds:0.0} s (load {_modelLoads} in worker {Environment.ProcessId})", plan.Sweep.Name));
