@@ -10,6 +10,7 @@ app.Configure(config =>
     config.AddCommand<PlanCommand>("plan").WithDescription("Expand a sweep file into jobs with steps and time estimates.");
     config.AddCommand<DoctorCommand>("doctor").WithDescription("Report versions, devices and set-up problems.");
     config.AddCommand<DemoDataCommand>("demo-data").WithDescription("Write a generated dataset in kohya layout.");
+    config.AddCommand<DemoModelCommand>("demo-model").WithDescription("Train the bundled demo model (tiny config) from generated shape images.");
 });
 try
 {
