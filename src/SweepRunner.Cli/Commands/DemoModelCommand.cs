@@ -50,7 +50,17 @@ public sealed class DemoModelCommand : Command<DemoModelCommand.Settings>
     {
         var options = settings.ToOptions();
         Console.WriteLine($"training the demo model: {options.ToCommandLine()}");
-        var report = DemoModelTrainer.Train(settings.Out, options, p => Console.WriteLine(DemoModelProgressText.Line(p)), reportEvery: settings.ReportEvery);
+        DemoModelReport report;
+        try
+        {
+            report = DemoModelTrainer.Train(settings.Out, options, p => Console.WriteLine(DemoModelProgressText.Line(p)), reportEvery: settings.ReportEvery);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: cannot write the demo model into '{settings.Out}': {e.Message} Choose a writable folder with --out.");
+            return ExitCodes.Failed;
+        }
+
         foreach (var line in DemoModelProgressText.Summary(report)) Console.WriteLine(line);
         return ExitCodes.Ok;
     }

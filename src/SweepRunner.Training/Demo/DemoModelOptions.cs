@@ -17,13 +17,13 @@ public sealed record DemoModelOptions
     public int Images { get; init; } = 4000;
 
     /// <summary>Optimizer steps of the VAE (autoencoder) stage.</summary>
-    public int VaeSteps { get; init; } = 1500;
+    public int VaeSteps { get; init; } = 800;
 
     /// <summary>Images per VAE step.</summary>
     public int VaeBatch { get; init; } = 16;
 
     /// <summary>Optimizer steps of the UNet + text encoder (diffusion) stage.</summary>
-    public int Steps { get; init; } = 6000;
+    public int Steps { get; init; } = 1500;
 
     /// <summary>Latents per diffusion step.</summary>
     public int Batch { get; init; } = 32;
@@ -59,10 +59,16 @@ public static class DemoModelRecipe
     /// <summary>Side of the training images: 64 pixels, so 8×8 latents for the UNet.</summary>
     public const int ImageSize = 64;
 
-    public const double VaeLearningRate = 1e-3;
+    public const double VaeLearningRate = 2e-3;
 
     /// <summary>Weight of the KL term (mean over latent elements) against the reconstruction MSE (mean over pixels).</summary>
-    public const double KlWeight = 1e-4;
+    public const double KlWeight = 1e-6;
+
+    /// <summary>
+    /// Weight of the MSE between 8×8-pixel block means of reconstruction and image. Colour lives in the low frequencies;
+    /// without this term a VAE this small learns brightness long before hue.
+    /// </summary>
+    public const double BlockColourWeight = 1.0;
 
     public const double DiffusionLearningRate = 1e-3;
 

@@ -6,7 +6,8 @@ namespace SweepRunner.Training.Demo;
 
 /// <summary>
 /// Trains the VAE as an autoencoder: latents are sampled from the encoder's distribution, decoded, and scored by the
-/// reconstruction MSE plus <see cref="DemoModelRecipe.KlWeight"/> × the KL divergence from N(0, 1).
+/// reconstruction MSE, plus <see cref="DemoModelRecipe.BlockColourWeight"/> × the MSE of 8×8 block means (colour), plus
+/// <see cref="DemoModelRecipe.KlWeight"/> × the KL divergence from N(0, 1).
 /// </summary>
 internal static class DemoVaeTraining
 {
@@ -29,9 +30,10 @@ internal static class DemoVaeTraining
                 var distribution = vae.Encode(batch);
                 var reconstruction = vae.Decode(distribution.Sample(context.Generator));
                 var mse = nn.functional.mse_loss(reconstruction, batch);
+                var blockMse = nn.functional.mse_loss(nn.functional.avg_pool2d(reconstruction, 8), nn.functional.avg_pool2d(batch, 8));
                 var logVariance = distribution.LogVariance;
                 var kl = (distribution.Mean.square() + logVariance.exp() - 1 - logVariance).mean() * 0.5;
-                var loss = mse + kl * DemoModelRecipe.KlWeight;
+                var loss = mse + blockMse * DemoModelRecipe.BlockColourWeight + kl * DemoModelRecipe.KlWeight;
                 optimizer.zero_grad();
                 loss.backward();
                 nn.utils.clip_grad_norm_(parameters, DemoModelRecipe.MaxGradNorm);
