@@ -15,6 +15,7 @@ app.Configure(config =>
     config.AddCommand<DoctorCommand>("doctor").WithDescription("Report versions, devices and set-up problems.");
     config.AddCommand<DemoDataCommand>("demo-data").WithDescription("Write a generated dataset in kohya layout.");
     config.AddCommand<SampleCommand>("sample").WithDescription("Generate one image with a base model (and optionally a LoRA); writes a PNG with AUTOMATIC1111 parameters.");
+    config.AddCommand<DemoModelCommand>("demo-model").WithDescription("Train the bundled demo model (tiny config) from generated shape images.");
 });
 try
 {

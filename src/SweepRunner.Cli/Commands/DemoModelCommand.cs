@@ -1,0 +1,67 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+using SweepRunner.Cli.Output;
+using SweepRunner.Training.Demo;
+
+namespace SweepRunner.Cli.Commands;
+
+public sealed class DemoModelCommand : Command<DemoModelCommand.Settings>
+{
+    static readonly DemoModelOptions Defaults = new();
+
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--out <FOLDER>")]
+        [Description("Folder for model.safetensors and tokenizer/ (default models/demo).")]
+        public string Out { get; init; } = "models/demo";
+
+        [CommandOption("--seed <SEED>")] public int Seed { get; init; } = Defaults.Seed;
+        [CommandOption("--images <N>")] public int Images { get; init; } = Defaults.Images;
+        [CommandOption("--vae-steps <N>")] public int VaeSteps { get; init; } = Defaults.VaeSteps;
+        [CommandOption("--vae-batch <N>")] public int VaeBatch { get; init; } = Defaults.VaeBatch;
+        [CommandOption("--steps <N>")][Description("UNet + text encoder steps.")] public int Steps { get; init; } = Defaults.Steps;
+        [CommandOption("--batch <N>")] public int Batch { get; init; } = Defaults.Batch;
+        [CommandOption("--threads <N>")][Description("Torch CPU threads; the file is reproducible for the same count.")] public int Threads { get; init; } = Defaults.Threads;
+        [CommandOption("--report-every <N>")] public int ReportEvery { get; init; } = 100;
+
+        public DemoModelOptions ToOptions() => new()
+        {
+            Seed = Seed, Images = Images, VaeSteps = VaeSteps, VaeBatch = VaeBatch, Steps = Steps, Batch = Batch, Threads = Threads,
+        };
+
+        public override Spectre.Console.ValidationResult Validate()
+        {
+            try
+            {
+                ToOptions().Validate();
+            }
+            catch (ArgumentException e)
+            {
+                return Spectre.Console.ValidationResult.Error(e.Message);
+            }
+
+            return ReportEvery < 1
+                ? Spectre.Console.ValidationResult.Error("--report-every must be at least 1.")
+                : Spectre.Console.ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings)
+    {
+        var options = settings.ToOptions();
+        Console.WriteLine($"training the demo model: {options.ToCommandLine()}");
+        DemoModelReport report;
+        try
+        {
+            report = DemoModelTrainer.Train(settings.Out, options, p => Console.WriteLine(DemoModelProgressText.Line(p)), reportEvery: settings.ReportEvery);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: cannot write the demo model into '{settings.Out}': {e.Message} Choose a writable folder with --out.");
+            return ExitCodes.Failed;
+        }
+
+        foreach (var line in DemoModelProgressText.Summary(report)) Console.WriteLine(line);
+        return ExitCodes.Ok;
+    }
+}
