@@ -21,7 +21,6 @@ public static class FailureKinds
 
     public static string DescribeExit(int exitCode) => exitCode switch
     {
-        134 => "exit code 134 (aborted)",
         > 128 and < 160 => $"exit code {exitCode} (killed by signal {exitCode - 128}{SignalName(exitCode - 128)})",
         _ => $"exit code {exitCode}",
     };

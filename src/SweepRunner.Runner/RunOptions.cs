@@ -15,4 +15,7 @@ public sealed record RunOptions(
     public int TransientRetries { get; init; } = 2;
 
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often a running job's training state is saved (it is also saved at every checkpoint epoch).</summary>
+    public double StateSaveMinutes { get; init; } = 10;
 }

@@ -26,7 +26,8 @@ public sealed class SweepSupervisor(WorkerLaunch workerLaunch, IRunObserver obse
         var plan = new Planner().Plan(SweepFileParser.Load(options.SweepFile));
         var store = await ResultsStore.OpenAsync(options.ResultsFolder, _time);
         await store.RegisterSweepAsync(PlanRegistration.From(plan));
-        var stale = await store.MarkStaleAttemptsInterruptedAsync(options.StaleHeartbeat);
+        var stale = (await store.MarkStaleAttemptsInterruptedAsync(options.StaleHeartbeat)).Count
+                    + await MarkOrphanedAttemptsInterruptedAsync(store, plan);
 
         var toRun = new List<PlannedJob>();
         var skipped = 0;
@@ -35,6 +36,7 @@ public sealed class SweepSupervisor(WorkerLaunch workerLaunch, IRunObserver obse
             if (options.OnlyLabels is { } only && !only.Contains(job.Label)) continue;
             var state = await store.GetJobStateAsync(job.Id);
             if (state is JobState.Succeeded) { skipped++; continue; }
+            if (state is JobState.Running) { observer.Note($"{job.Label}: being trained by another running process; skipped"); continue; }
             if (state is JobState.Diverged) { observer.Note($"{job.Label}: diverged in an earlier run; not trained again (the same settings diverge again)"); continue; }
             toRun.Add(job);
         }
@@ -43,7 +45,7 @@ public sealed class SweepSupervisor(WorkerLaunch workerLaunch, IRunObserver obse
         toRun = toRun.GroupBy(j => (string)j.Settings[SettingsCatalog.BaseModel]!)
             .SelectMany(g => g.OrderBy(j => j.Settings[SettingsCatalog.MixedPrecision] as string == "no" ? 0 : 1)).ToList();
         if (options.MaxJobs is { } max) toRun = toRun.Take(max).ToList();
-        observer.Planned(plan, toRun, skipped, stale.Count);
+        observer.Planned(plan, toRun, skipped, stale);
 
         var results = new List<JobRunResult>();
         var outcomes = new Dictionary<string, JobFinished>(StringComparer.Ordinal);
@@ -61,6 +63,37 @@ public sealed class SweepSupervisor(WorkerLaunch workerLaunch, IRunObserver obse
             if (outcomes.TryGetValue(job.Id, out var finished))
                 results.Add(new JobRunResult(job.Id, job.Label, finished.Outcome, finished.Error));
         return new RunSummary(plan.Sweep.Name, store.ResultsFolder, results, skipped, stop.IsCancellationRequested);
+    }
+
+    /// <summary>
+    /// Open attempts of this sweep started on this machine by a process that no longer exists (a killed runner,
+    /// a power cut) are interrupted now rather than after their heartbeat goes stale.
+    /// </summary>
+    static async Task<int> MarkOrphanedAttemptsInterruptedAsync(ResultsStore store, SweepPlan plan)
+    {
+        var marked = 0;
+        foreach (var job in plan.UniqueJobs)
+        foreach (var attempt in await store.GetAttemptsAsync(job.Id))
+        {
+            if (attempt.Outcome is not null || attempt.Host != Environment.MachineName || IsRunning(attempt.ProcessId)) continue;
+            await store.FinishAttemptAsync(attempt.AttemptId, AttemptOutcome.Interrupted,
+                $"the process that ran it (pid {attempt.ProcessId}) is gone; its training state is resumed by the next run");
+            marked++;
+        }
+        return marked;
+    }
+
+    static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     sealed class TransientWorkerFailure(string jobId, string error) : Exception(error)
@@ -108,7 +141,11 @@ public sealed class SweepSupervisor(WorkerLaunch workerLaunch, IRunObserver obse
     async Task<(string? CrashedJob, string? Error, bool Transient)> RunWorkerAsync(ResultsStore store, RunOptions options, SweepPlan plan,
         IReadOnlyList<PlannedJob> jobs, Dictionary<string, JobFinished> outcomes, CancellationToken stop, CancellationToken kill)
     {
-        var arguments = new List<string> { "worker", plan.Sweep.FilePath, "--results", options.ResultsFolder, "--device", options.Device };
+        var arguments = new List<string>
+        {
+            "worker", plan.Sweep.FilePath, "--results", options.ResultsFolder, "--device", options.Device,
+            "--state-minutes", options.StateSaveMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
         foreach (var job in jobs) arguments.AddRange(["--job", job.Id]);
         using var worker = new WorkerProcess(workerLaunch, arguments, message =>
         {

@@ -27,9 +27,14 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         [Description("Train at most N jobs in this run.")]
         public int? MaxJobs { get; init; }
 
+        [CommandOption("--state-minutes <MINUTES>")]
+        [Description("Save a running job's training state this often (default 10); it is also saved at every checkpoint epoch.")]
+        public double StateMinutes { get; init; } = 10;
+
         public override ValidationResult Validate() =>
             Device is not ("auto" or "cuda" or "cpu") ? ValidationResult.Error($"--device must be auto, cuda or cpu, not '{Device}'")
             : MaxJobs is < 1 ? ValidationResult.Error("--max-jobs must be at least 1")
+            : StateMinutes <= 0 ? ValidationResult.Error("--state-minutes must be positive")
             : ValidationResult.Success();
     }
 
@@ -51,7 +56,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; Interrupt(); });
 
         var only = settings.Only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-        var options = new RunOptions(settings.SweepFile, settings.Results, settings.Device, only, settings.MaxJobs);
+        var options = new RunOptions(settings.SweepFile, settings.Results, settings.Device, only, settings.MaxJobs) { StateSaveMinutes = settings.StateMinutes };
         var observer = new RunProgress(AnsiConsole.Console);
         try
         {

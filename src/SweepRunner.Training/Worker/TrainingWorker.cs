@@ -108,6 +108,8 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         WorkerRequest request, bool resume, CancellationToken stop)
     {
         var limit = job.Settings[SettingsCatalog.MaxJobMinutes] is double minutes ? TimeSpan.FromMinutes(minutes) : (TimeSpan?)null;
+        // The state is also saved at every checkpoint epoch, so a crash loses at most the epochs since then.
+        var checkpointSteps = job.Settings[SettingsCatalog.SaveEveryNEpochs] is long every ? job.Steps.StepsPerEpoch * every : 0;
         var started = _time.GetTimestamp();
         var lastStateSave = started;
         var pending = new List<MetricPoint>();
@@ -128,11 +130,12 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
             LoraSaved = saved => Wait(store.RecordCheckpointAsync(attemptId, saved.IsFinal ? job.Settings[SettingsCatalog.Epochs] is long e ? e : saved.Epoch : saved.Epoch,
                 ArtifactFile.Describe(request.ResultsFolder, saved.Path))),
             PreviewSaved = saved => Wait(store.RecordPreviewAsync(attemptId, Preview(trainingJob, job, saved, request.ResultsFolder))),
-            PauseAfterStep = _ =>
+            PauseAfterStep = step =>
             {
                 var now = _time.GetTimestamp();
                 if (limit is { } l && _time.GetElapsedTime(started, now) >= l) timedOut = true;
-                var due = _time.GetElapsedTime(lastStateSave, now) >= request.StateSaveInterval;
+                var due = _time.GetElapsedTime(lastStateSave, now) >= request.StateSaveInterval
+                          || checkpointSteps > 0 && step % checkpointSteps == 0 && step < job.Steps.TotalSteps;
                 if (due) lastStateSave = now;
                 return stop.IsCancellationRequested || timedOut || due;
             },

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using SweepRunner.Cli.Tests.Support;
+using SweepRunner.Store;
+using SweepRunner.Store.Model;
+using SweepRunner.Training.Checkpoints;
+
+namespace SweepRunner.Cli.Tests.Commands;
+
+/// <summary><c>sweeprunner run</c> for real: worker processes training LoRAs on the bundled demo model.</summary>
+public class RunCommandTests : IDisposable
+{
+    readonly string _root = Directory.CreateTempSubdirectory("sweeprunner-run-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    string Sweep(int epochs, int saveEvery, params string[] patterns)
+    {
+        var dataset = Path.Combine(CliProcess.RepoRoot, "datasets", "demo-person").Replace('\\', '/');
+        var path = Path.Combine(_root, "runtest.yaml");
+        File.WriteAllText(path, $"""
+            name: runtest
+            dataset: {dataset}
+            base:
+              pretrained_model_name_or_path: demo
+              resolution: 64
+              max_train_epochs: {epochs}
+              num_repeats: 1
+              train_batch_size: 4
+              network_dim: 4
+              network_alpha: 4
+              learning_rate: 1e-3
+              save_every_n_epochs: {saveEvery}
+              seed: 7
+            list:
+            {string.Join("\n", patterns.Select(p => "  - " + p))}
+            """);
+        return path;
+    }
+
+    static async Task<SweepStatus> Status(string results) => await (await ResultsStore.OpenAsync(results)).GetSweepStatusAsync("runtest");
+
+    [Fact]
+    public async Task AJobThatCrashesTheWorkerFailsAloneAndTheNextJobRuns()
+    {
+        var results = Path.Combine(_root, "results");
+        var run = CliProcess.Run(CliProcess.RepoRoot, new Dictionary<string, string> { ["SWEEPRUNNER_TEST_CRASH"] = "a:2" },
+            "run", Sweep(2, 1, "{ label: a }", "{ label: b, network_alpha: 2 }"), "--results", results);
+        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        var status = await Status(results);
+        Assert.Equal(JobState.Failed, status.Jobs.Single(j => j.Label == "a").State);
+        Assert.Equal(JobState.Succeeded, status.Jobs.Single(j => j.Label == "b").State);
+        var store = await ResultsStore.OpenAsync(results);
+        var attempt = Assert.Single(await store.GetAttemptsAsync(status.Jobs.Single(j => j.Label == "a").JobId));
+        Assert.Equal(AttemptOutcome.Failed, attempt.Outcome);
+        Assert.Contains("worker process died while training 'a'", attempt.ErrorText);
+        Assert.Contains("signal 6, SIGABRT", attempt.ErrorText);
+        Assert.True(File.Exists(Path.Combine(results, "runtest", "b", "b.safetensors")));
+        Assert.Contains("1 succeeded, 1 failed", run.Out);
+    }
+
+    [Fact]
+    public async Task JobsSharingABaseModelLoadItOnceAndASecondRunSkipsSucceededJobs()
+    {
+        var results = Path.Combine(_root, "results");
+        var sweep = Sweep(2, 1, "{ label: a }", "{ label: b, network_alpha: 2 }", "{ label: c, network_alpha: 1 }");
+        var first = CliProcess.Run(CliProcess.RepoRoot, "run", sweep, "--results", results);
+        Assert.True(first.ExitCode == 0, first.Out + first.Error);
+        Assert.Contains("3 succeeded", first.Out);
+        var store = await ResultsStore.OpenAsync(results);
+        var loads = (await store.GetRecentEventsAsync(100, "runtest")).Where(e => e.Message.StartsWith("loaded base model demo")).ToList();
+        Assert.Single(loads);
+
+        var checkpoints = await store.GetCheckpointsAsync((await Status(results)).Jobs.Single(j => j.Label == "a").JobId);
+        Assert.Equal([1L, 2L], checkpoints.Select(c => c.Epoch).Order());
+        Assert.All(checkpoints, c => Assert.True(File.Exists(Path.Combine(results, c.File.RelativePath)), c.File.RelativePath));
+
+        var second = CliProcess.Run(CliProcess.RepoRoot, "run", sweep, "--results", results);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("0 job(s) to train, 3 already succeeded", second.Out);
+    }
+
+    [Fact]
+    public async Task ASweepKilledMidJobResumesFromItsSavedStateAndEndsWithTheSameLora()
+    {
+        const string pattern = "{ label: a }";
+        var killed = Path.Combine(_root, "killed");
+        var sweep = Sweep(40, 5, pattern);
+        using (var runner = Process.Start(CliProcess.StartInfo(CliProcess.RepoRoot, null, "run", sweep, "--results", killed))!)
+        {
+            runner.OutputDataReceived += (_, _) => { };
+            runner.ErrorDataReceived += (_, _) => { };
+            runner.BeginOutputReadLine();
+            runner.BeginErrorReadLine();
+            var workerPid = await WaitForStepAsync(killed, 30, TimeSpan.FromMinutes(5));
+            // A power cut: the supervisor and its worker die at once, mid-job, without saving anything.
+            using var worker = Process.GetProcessById(workerPid);
+            worker.Kill();
+            runner.Kill();
+            await runner.WaitForExitAsync();
+            await worker.WaitForExitAsync();
+        }
+        var before = (await Status(killed)).Jobs.Single();
+        Assert.InRange(before.LastStep, 30, 159);
+
+        var resumed = CliProcess.Run(CliProcess.RepoRoot, "run", sweep, "--results", killed);
+        Assert.True(resumed.ExitCode == 0, resumed.Out + resumed.Error);
+        var store = await ResultsStore.OpenAsync(killed);
+        var attempts = await store.GetAttemptsAsync(before.JobId);
+        Assert.Equal(2, attempts.Count);
+        Assert.Equal(AttemptOutcome.Interrupted, attempts[0].Outcome);
+        Assert.Equal(AttemptOutcome.Succeeded, attempts[1].Outcome);
+        Assert.True(attempts[1].ResumedFromStep >= 20, $"resumed from step {attempts[1].ResumedFromStep}");
+        Assert.Equal(0, attempts[1].ResumedFromStep % 20);
+
+        var clean = Path.Combine(_root, "clean");
+        Assert.Equal(0, CliProcess.Run(CliProcess.RepoRoot, "run", sweep, "--results", clean).ExitCode);
+        var resumedFile = Path.Combine(killed, "runtest", "a", "a.safetensors");
+        var cleanFile = Path.Combine(clean, "runtest", "a", "a.safetensors");
+        Assert.Equal(SafetensorsFile.ComputeModelHash(cleanFile), SafetensorsFile.ComputeModelHash(resumedFile));
+        Assert.False(File.Exists(Path.Combine(killed, "runtest", "a", "a-state.safetensors")));
+    }
+
+    static async Task<SweepStatus?> TryStatus(string results)
+    {
+        try
+        {
+            return await Status(results);
+        }
+        catch (SweepRunner.Store.Errors.ResultsStoreException)
+        {
+            return null; // not registered yet
+        }
+    }
+
+    /// <summary>Waits until the running attempt has logged <paramref name="step"/>; returns its worker's process id.</summary>
+    static async Task<int> WaitForStepAsync(string results, long step, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (File.Exists(Path.Combine(results, ResultsStore.DatabaseFileName)) && await TryStatus(results) is { } status)
+            {
+                var job = status.Jobs.Single();
+                if (job.LastStep >= step)
+                    return (await (await ResultsStore.OpenAsync(results)).GetAttemptsAsync(job.JobId)).Single(a => a.Outcome is null).ProcessId;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"the job did not reach step {step}");
+    }
+}
