@@ -189,7 +189,8 @@ public static class ComparisonGridRenderer
     }
 
     private static bool IsImageReadFailure(Exception exception) =>
-        exception is IOException or UnauthorizedAccessException or ImageFormatException or NotSupportedException;
+        exception is IOException or UnauthorizedAccessException or ImageFormatException or NotSupportedException
+            or SixLabors.ImageSharp.Memory.InvalidMemoryOperationException;
 
     private static void DrawLabels(Image<Rgba32> sheet, ComparisonGridSpec spec, GridLayout layout)
     {

@@ -39,19 +39,20 @@ internal static class GridLayoutPlanner
 
     public static GridLayout Plan(ComparisonGridSpec spec, GridLimits limits, int sourceWidth, int sourceHeight)
     {
-        // Never larger than the largest source image, nor than MaxCellSize on its longer side.
-        var capScale = Math.Min(1.0, limits.MaxCellSize / (double)Math.Max(sourceWidth, sourceHeight));
-        var baseWidth = sourceWidth * capScale;
-        var baseHeight = sourceHeight * capScale;
+        // Cells are sized by their longer side: never larger than the largest source image, nor than MaxCellSize.
+        double longSource = Math.Max(sourceWidth, sourceHeight);
+        var largest = Math.Max(1, Math.Min(limits.MaxCellSize, (int)longSource));
         var columns = spec.ColumnLabels.Count;
         var rows = spec.Rows.Count;
 
-        var scale = 1.0;
-        for (var attempt = 0; ; attempt++)
+        (int Width, int Height) CellFor(int longSide) =>
+            (Math.Max(1, (int)Math.Floor((sourceWidth * longSide / longSource) + 1e-9)),
+             Math.Max(1, (int)Math.Floor((sourceHeight * longSide / longSource) + 1e-9)));
+
+        GridLayout? LayoutFor(int longSide)
         {
-            var cellWidth = Math.Max(1, (int)Math.Floor((baseWidth * scale) + 1e-9));
-            var cellHeight = Math.Max(1, (int)Math.Floor((baseHeight * scale) + 1e-9));
-            if (Math.Min(cellWidth, cellHeight) < MinimumCellSize)
+            var (width, height) = CellFor(longSide);
+            if (Math.Min(width, height) < MinimumCellSize)
             {
                 throw new ArgumentException(
                     $"A grid of {rows} row(s) x {columns} column(s) does not fit in {limits.MaxWidth}x{limits.MaxHeight} pixels: " +
@@ -59,25 +60,49 @@ internal static class GridLayoutPlanner
                     nameof(limits));
             }
 
-            var layout = Measure(spec, cellWidth, cellHeight);
-            if (layout.Width <= limits.MaxWidth && layout.Height <= limits.MaxHeight)
-            {
-                return layout;
-            }
+            var layout = Measure(spec, width, height);
+            return layout.Width <= limits.MaxWidth && layout.Height <= limits.MaxHeight ? layout : null;
+        }
 
-            // Scale the cells so that what is left after the fixed bands fits; the bands shrink with the font,
-            // so this converges from above in a few steps. Always step down by at least one pixel.
-            var fixedWidth = layout.Width - (columns * cellWidth);
-            var fixedHeight = layout.Height - (rows * cellHeight);
-            var fitWidth = (limits.MaxWidth - fixedWidth) / (columns * baseWidth);
-            var fitHeight = (limits.MaxHeight - fixedHeight) / (rows * baseHeight);
-            var onePixelLess = scale - (1.0 / Math.Max(baseWidth, baseHeight));
-            scale = Math.Min(Math.Min(fitWidth, fitHeight), onePixelLess);
-            if (scale <= 0 || attempt > 10_000)
+        if (LayoutFor(largest) is { } full)
+        {
+            return full;
+        }
+
+        // Step down: give the cells what the bands of the last try leave over (the bands shrink with the font,
+        // so this lands at or below the answer in a few steps), at least one pixel less each time.
+        var tooLarge = largest;
+        var longSide = largest;
+        GridLayout? fitting = null;
+        while (fitting is null)
+        {
+            var (width, height) = CellFor(longSide);
+            var over = Measure(spec, width, height);
+            var spareWidth = (limits.MaxWidth - (over.Width - (columns * width))) / (double)columns;
+            var spareHeight = (limits.MaxHeight - (over.Height - (rows * height))) / (double)rows;
+            var scale = Math.Min(spareWidth / width, spareHeight / height);
+            tooLarge = longSide;
+            longSide = Math.Min(longSide - 1, (int)Math.Floor(longSide * scale));
+            fitting = LayoutFor(Math.Max(0, longSide));
+        }
+
+        // Then the largest size between the one that fits and the last one that did not.
+        var fits = longSide;
+        while (tooLarge - fits > 1)
+        {
+            var middle = fits + ((tooLarge - fits) / 2);
+            if (LayoutFor(middle) is { } better)
             {
-                scale = 0;
+                fits = middle;
+                fitting = better;
+            }
+            else
+            {
+                tooLarge = middle;
             }
         }
+
+        return fitting;
     }
 
     /// The layout for cells of the given size.
