@@ -132,6 +132,4 @@ internal static class GridLayoutPlanner
         return new GridLayout(
             width, height, cellWidth, cellHeight, columns, rows, titleHeight, headerHeight, labelWidth, Gap, padding, fontSize, titleFontSize);
     }
-
-    public static int HeaderLineLimit => MaxHeaderLines;
 }
