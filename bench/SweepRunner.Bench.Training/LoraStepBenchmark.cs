@@ -5,6 +5,7 @@ using SweepRunner.Core.Settings;
 using SweepRunner.Training.Data;
 using SweepRunner.Training.Demo;
 using SweepRunner.Training.Model;
+using SweepRunner.Training.Optimizers;
 using SweepRunner.Training.Tokenizer;
 using SweepRunner.Training.Trainer;
 using static TorchSharp.torch;
@@ -43,7 +44,7 @@ public static class LoraStepBenchmark
             settings[SettingsCatalog.Resolution] = $"{imageSize},{imageSize}";
             var dataset = TrainingDataset.Load(info, settings);
             using var cache = new LatentCache();
-            var trainer = new LoraTrainer((type, groups, args) => new BenchAdamW(groups), cache);
+            var trainer = new LoraTrainer(OptimizerFactory.Create, cache);
             var stamps = new List<double>();
             var clock = new Stopwatch();
             double setupSeconds;

@@ -7,20 +7,22 @@ using static TorchSharp.torch;
 namespace SweepRunner.Training.Data;
 
 /// <summary>
-/// Decodes training images (PNG, JPEG, WebP) with EXIF orientation applied and prepares them as sd-scripts does:
+/// Decodes training images (PNG, JPEG, WebP) in their stored pixel order and prepares them as sd-scripts does:
 /// resized so the image covers the bucket (area averaging when shrinking, Lanczos when enlarging), centre-cropped
 /// to the bucket, optionally mirrored, as a [3, H, W] float32 tensor in [−1, 1].
 /// </summary>
 public static class ImageLoader
 {
-    /// <summary>Decodes <paramref name="path"/> with EXIF orientation applied; a corrupt file throws <see cref="TrainingDataException"/> naming it.</summary>
+    /// <summary>
+    /// Decodes <paramref name="path"/> as stored. EXIF orientation is ignored, as sd-scripts (PIL without
+    /// exif_transpose) and the planner's step count (header sizes) ignore it; a corrupt file throws
+    /// <see cref="TrainingDataException"/> naming it.
+    /// </summary>
     public static Image<Rgb24> Decode(string path)
     {
         try
         {
-            var image = Image.Load<Rgb24>(path);
-            image.Mutate(x => x.AutoOrient());
-            return image;
+            return Image.Load<Rgb24>(path);
         }
         catch (Exception e) when (e is ImageFormatException or IOException or InvalidDataException or NotSupportedException or ArgumentException)
         {

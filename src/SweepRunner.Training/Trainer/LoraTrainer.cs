@@ -31,6 +31,9 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
     /// <summary>Time zone of modelspec.date (local time, as sd-scripts writes it).</summary>
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Local;
 
+    /// <summary>Time the latest <see cref="Train"/> spent caching latents, rendering previews and saving; kept when it throws.</summary>
+    public TrainingPhaseTimes PhaseTimes { get; } = new();
+
     public TrainingResult Train(TrainingJob job, TrainingBaseModel baseModel, TrainingDataset dataset, TrainingCallbacks? callbacks = null,
         CancellationToken cancellation = default)
     {
@@ -49,7 +52,8 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
 
         // Latents first, with the VAE as loaded: every (image, bucket, mirror) encoded at most once per VAE.
         var vaeIdentity = baseModel.VaeIdentity ?? VaeIdentity.Compute(model.Vae);
-        var latents = CacheLatents(dataset, s.FlipAug, vaeIdentity, model, cancellation);
+        PhaseTimes.Reset();
+        var latents = PhaseTimes.Cache(() => CacheLatents(dataset, s.FlipAug, vaeIdentity, model, cancellation));
 
         var originalDtype = model.Unet.parameters().First().dtype;
         var weightDtype = s.WeightDtype;
@@ -135,6 +139,8 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
         readonly List<double> _epochLosses = [];
         readonly CaptionProcessor _captions = new(s.ShuffleCaption, s.KeepTokens);
         readonly string _settingsHash = TrainingState.SettingsHash(job.Settings);
+        // The schedule scales each group's configured rate; the optimizer's groups hold the rate last set, so read them once.
+        readonly double[] _baseRates = optimizer.Groups.Select(group => group.LearningRate).ToArray();
         long _step;
         long _scheduleStep;
         int _epoch = 1;
@@ -285,12 +291,12 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
             }
 
             var groupIndex = optimizer.Groups.Count - 1;
-            double lr = schedule.LearningRate(optimizer.Groups[groupIndex].LearningRate, _scheduleStep);
+            double lr = schedule.LearningRate(_baseRates[groupIndex], _scheduleStep);
             if (!overflowed)
             {
                 if (s.MaxGradNorm > 0) nn.utils.clip_grad_norm_(parameters, s.MaxGradNorm);
                 for (var g = 0; g < optimizer.Groups.Count; g++)
-                    optimizer.SetLearningRate(g, schedule.LearningRate(optimizer.Groups[g].LearningRate, _scheduleStep));
+                    optimizer.SetLearningRate(g, schedule.LearningRate(_baseRates[g], _scheduleStep));
                 optimizer.Step();
                 lr = optimizer.EffectiveLearningRate(groupIndex);
                 _scheduleStep++;
@@ -304,7 +310,9 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
             return lr;
         }
 
-        void SaveLora(string path, int epoch, bool final)
+        void SaveLora(string path, int epoch, bool final) => trainer.PhaseTimes.Save(() => WriteLora(path, epoch, final));
+
+        void WriteLora(string path, int epoch, bool final)
         {
             var hash = network.ComputeModelHash(s.SaveDtype);
             var metadata = KohyaMetadata.Build(_metadata!, epoch, _step, trainer._time.GetUtcNow(), hash, trainer.TimeZone);
@@ -314,7 +322,9 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
             callbacks.LoraSaved?.Invoke(saved);
         }
 
-        void RenderPreviews(int epoch)
+        void RenderPreviews(int epoch) => trainer.PhaseTimes.Sample(() => WritePreviews(epoch));
+
+        void WritePreviews(int epoch)
         {
             if (job.PreviewPrompts.Count == 0) return;
             var renderer = trainer.PreviewRenderer ?? new DiffusionPreviewRenderer(_model, baseModel.Tokenizer, s.ClipSkip);
@@ -346,7 +356,9 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
             }
         }
 
-        void SaveState()
+        void SaveState() => trainer.PhaseTimes.Save(WriteState);
+
+        void WriteState()
         {
             var position = new TrainingPosition(_settingsHash, _step, _scheduleStep, _epoch, _nextBatch, _scaler?.Scale ?? 1,
                 _scaler?.GoodSteps ?? 0, _scaler?.SkippedSteps ?? 0, _startedAt.ToUnixTimeMilliseconds(), _epochLossSum, _epochLossCount, _epochLosses);

@@ -72,6 +72,7 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         using var heartbeat = new Timer(_ => _ = store.HeartbeatAsync(attemptId), null, request.HeartbeatInterval, request.HeartbeatInterval);
         var clock = Stopwatch.StartNew();
         var loadSeconds = 0.0;
+        TrainingPhaseTimes? phases = null;
         AttemptOutcome outcome;
         string? error = null;
         try
@@ -80,6 +81,7 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
             _modelRounded = settings[SettingsCatalog.MixedPrecision] as string is "fp16" or "bf16";
             var dataset = TrainingDataset.Load(plan.Dataset, settings);
             var trainer = new LoraTrainer(OptimizerFactory.Create, cache, _time);
+            phases = trainer.PhaseTimes;
             (outcome, error) = Train(trainer, trainingJob, job, dataset, attemptId, request, resumedFrom > 0, stop);
         }
         catch (TrainingDivergedException e)
@@ -88,7 +90,7 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         }
         catch (Exception e) when (TransientFailure.Is(e))
         {
-            Wait(store.FinishAttemptAsync(attemptId, AttemptOutcome.Failed, "transient: " + e.Message, Timings(loadSeconds, clock)));
+            Wait(store.FinishAttemptAsync(attemptId, AttemptOutcome.Failed, "transient: " + e.Message, Timings(loadSeconds, phases, clock)));
             Wait(store.AddEventAsync(EventLevel.Warning, $"'{job.Label}' failed for a transient reason: {e.Message}", plan.Sweep.Name, job.Id));
             return false;
         }
@@ -98,7 +100,7 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         }
         heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
         if (outcome == AttemptOutcome.Succeeded && File.Exists(trainingJob.StatePath)) File.Delete(trainingJob.StatePath);
-        Wait(store.FinishAttemptAsync(attemptId, outcome, error, Timings(loadSeconds, clock)));
+        Wait(store.FinishAttemptAsync(attemptId, outcome, error, Timings(loadSeconds, phases, clock)));
         if (error != null) Wait(store.AddEventAsync(outcome == AttemptOutcome.Interrupted ? EventLevel.Info : EventLevel.Error, $"'{job.Label}': {error}", plan.Sweep.Name, job.Id));
         emit(new JobFinished(job.Id, StoredNames.Of(outcome), error));
         return true;
@@ -191,8 +193,12 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
             prompt.Steps, prompt.GuidanceScale, prompt.Width, prompt.Height, ArtifactFile.Describe(resultsFolder, saved.Path));
     }
 
-    static PhaseTimings Timings(double loadSeconds, Stopwatch clock) =>
-        new(loadSeconds, 0, Math.Max(0, clock.Elapsed.TotalSeconds - loadSeconds), 0, 0);
+    static PhaseTimings Timings(double loadSeconds, TrainingPhaseTimes? phases, Stopwatch clock)
+    {
+        var (cache, sample, save) = phases is null ? (0, 0, 0) : (phases.CacheSeconds, phases.SampleSeconds, phases.SaveSeconds);
+        var train = Math.Max(0, clock.Elapsed.TotalSeconds - loadSeconds - cache - sample - save);
+        return new PhaseTimings(loadSeconds, cache, train, sample, save);
+    }
 
     static Device ResolveDevice(string device) => device switch
     {

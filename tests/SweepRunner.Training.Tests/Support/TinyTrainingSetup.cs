@@ -4,6 +4,7 @@ using SweepRunner.Core.Settings;
 using SweepRunner.Training.Data;
 using SweepRunner.Training.Demo;
 using SweepRunner.Training.Model;
+using SweepRunner.Training.Optimizers;
 using SweepRunner.Training.Tokenizer;
 using SweepRunner.Training.Trainer;
 using static TorchSharp.torch;
@@ -57,9 +58,13 @@ public sealed class TinyTrainingSetup : IDisposable
     {
         var job = new TrainingJob(settings, Path.Combine(Folder.Path, runFolder), "lora", prompts ?? []) { ResumeFrom = resumeFrom };
         var dataset = TrainingDataset.Load(Info, settings);
-        var trainer = new LoraTrainer(TestAdamW.Create, Cache, new FixedTime(Now)) { TimeZone = TimeZoneInfo.Utc };
+        var trainer = new LoraTrainer(OptimizerFactory.Create, Cache, new FixedTime(Now)) { TimeZone = TimeZoneInfo.Utc };
+        LastPhaseTimes = trainer.PhaseTimes;
         return trainer.Train(job, BaseModel, dataset, callbacks);
     }
+
+    /// <summary>The phase times of the latest <see cref="Train"/>, also when it threw.</summary>
+    public TrainingPhaseTimes? LastPhaseTimes { get; private set; }
 
     public string Output(string runFolder, string file) => Path.Combine(Folder.Path, runFolder, file);
 

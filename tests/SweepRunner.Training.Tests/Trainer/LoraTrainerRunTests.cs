@@ -52,6 +52,47 @@ public class LoraTrainerRunTests
             Assert.True(Bytes(setup, "whole", file).AsSpan().SequenceEqual(Bytes(setup, "parts", file)), $"{file} differs after resuming");
     }
 
+    [Theory]
+    [InlineData("cosine")]
+    [InlineData("constant_with_warmup")]
+    public void EveryStepUsesTheScheduledRateOfTheConfiguredLearningRate(string scheduler)
+    {
+        using var setup = new TinyTrainingSetup();
+        var settings = setup.Settings((SettingsCatalog.LrScheduler, scheduler), (SettingsCatalog.LrWarmupSteps, 2L), (SettingsCatalog.Epochs, 3L));
+        var progress = new List<TrainingProgress>();
+        var result = setup.Train(settings, "run", new TrainingCallbacks { Step = progress.Add });
+
+        var schedule = SweepRunner.Training.LrSchedules.LrSchedule.FromSettings(settings, result.TotalSteps);
+        Assert.Equal(
+            progress.Select(p => schedule.LearningRate(1e-3, p.Step - 1)),
+            progress.Select(p => p.LearningRate),
+            new DoubleTolerance(1e-15));
+        Assert.True(progress[^1].LearningRate > 0 || scheduler == "cosine", "after warm-up the rate is the configured one");
+    }
+
+    sealed class DoubleTolerance(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(double value) => 0;
+    }
+
+    [Fact]
+    public void CachingSamplingAndSavingAreTimedApartFromTraining()
+    {
+        using var setup = new TinyTrainingSetup();
+        var settings = setup.Settings((SettingsCatalog.SaveEveryNEpochs, 1L), (SettingsCatalog.SampleEveryNEpochs, 1L));
+        setup.Train(settings, "timed", prompts: TinyTrainingSetup.Prompts);
+        var timed = setup.LastPhaseTimes!;
+        Assert.True(timed.CacheSeconds > 0, "encoding the latents is timed");
+        Assert.True(timed.SampleSeconds > 0, "rendering previews is timed");
+        Assert.True(timed.SaveSeconds > 0, "saving LoRA files is timed");
+
+        setup.Train(setup.Settings(), "quiet");
+        Assert.Equal(0, setup.LastPhaseTimes!.SampleSeconds);
+        Assert.True(setup.LastPhaseTimes.SaveSeconds > 0, "the final LoRA is always saved");
+    }
+
     [Fact]
     public void AHugeLearningRateEndsTheRunAsDivergedWithItsStep()
     {
