@@ -1,0 +1,99 @@
+using System.Runtime.InteropServices;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SkiaSharp;
+
+namespace SweepRunner.Reports.Grids;
+
+internal enum TextAlignment
+{
+    Left,
+    Center,
+}
+
+/// <summary>
+/// Rasterizes the sheet's text with SkiaSharp and hands it over as ImageSharp images. The typeface is DejaVu Sans,
+/// embedded in this assembly: the fontconfig-free native Skia finds no system fonts, and an embedded font makes
+/// the output the same on every machine.
+/// </summary>
+internal static class GridText
+{
+    private const string FontResource = "SweepRunner.Reports.Fonts.DejaVuSans.ttf";
+
+    private static readonly Lazy<SKTypeface> EmbeddedTypeface = new(LoadTypeface, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public static SKTypeface Typeface => EmbeddedTypeface.Value;
+
+    public static SKFont Font(float size) => new(Typeface, size)
+    {
+        Edging = SKFontEdging.Antialias,
+        Hinting = SKFontHinting.Normal,
+        Subpixel = false,
+    };
+
+    public static float Measure(string text, float size)
+    {
+        using var font = Font(size);
+        return font.MeasureText(text);
+    }
+
+    /// The distance from one baseline to the next, in whole pixels.
+    public static int LineHeight(float size)
+    {
+        using var font = Font(size);
+        return (int)Math.Ceiling(font.Spacing);
+    }
+
+    public static IReadOnlyList<string> Wrap(string text, float size, float maxWidth, int maxLines)
+    {
+        using var font = Font(size);
+        return TextWrap.Wrap(text, maxWidth, maxLines, line => font.MeasureText(line));
+    }
+
+    /// <summary>
+    /// An opaque width x height image of the background colour with the lines drawn on it, the block of lines
+    /// centred vertically; text that does not fit is clipped by the box.
+    /// </summary>
+    public static Image<Rgba32> Render(
+        IReadOnlyList<string> lines, float size, int width, int height, int padding, TextAlignment alignment, Rgba32 foreground, Rgba32 background)
+    {
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        using var bitmap = new SKBitmap(info);
+        using (var canvas = new SKCanvas(bitmap))
+        using (var font = Font(size))
+        using (var paint = new SKPaint { Color = ToSkia(foreground), IsAntialias = true, Style = SKPaintStyle.Fill })
+        {
+            canvas.Clear(ToSkia(background));
+            var lineHeight = LineHeight(size);
+            var top = (height - (lines.Count * lineHeight)) / 2f;
+            var ascent = -font.Metrics.Ascent;
+            var leading = (lineHeight - (font.Metrics.Descent - font.Metrics.Ascent)) / 2f;
+            for (var index = 0; index < lines.Count; index++)
+            {
+                var baseline = MathF.Round(top + (index * lineHeight) + leading + ascent);
+                var x = alignment == TextAlignment.Center ? width / 2f : padding;
+                var align = alignment == TextAlignment.Center ? SKTextAlign.Center : SKTextAlign.Left;
+                canvas.DrawText(lines[index], x, baseline, align, font, paint);
+            }
+
+            canvas.Flush();
+        }
+
+        // Every pixel is opaque (the canvas was cleared to an opaque colour), so premultiplied equals straight alpha.
+        var pixels = MemoryMarshal.Cast<byte, Rgba32>(bitmap.GetPixelSpan());
+        return Image.LoadPixelData<Rgba32>(pixels, width, height);
+    }
+
+    private static SKColor ToSkia(Rgba32 colour) => new(colour.R, colour.G, colour.B, 255);
+
+    private static SKTypeface LoadTypeface()
+    {
+        using var stream = typeof(GridText).Assembly.GetManifestResourceStream(FontResource)
+            ?? throw new InvalidOperationException($"The font resource '{FontResource}' is missing from {typeof(GridText).Assembly.GetName().Name}; the build must embed Fonts/DejaVuSans.ttf.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        using var data = SKData.CreateCopy(copy.ToArray());
+        return SKTypeface.FromData(data)
+            ?? throw new InvalidOperationException($"Skia could not read the embedded font '{FontResource}'.");
+    }
+}
