@@ -1,0 +1,64 @@
+using System.Text.Json;
+using SweepRunner.Reports.Analysis;
+using SweepRunner.Reports.Export;
+using SweepRunner.Store.Model;
+
+namespace SweepRunner.Reports.Html;
+
+/// <summary>One job label of the report: its export row, its details, and what the analysis sees of it.</summary>
+/// <param name="CountedScores">The scores the analysis uses: those for the latest epoch any score names, plus whole-job scores.</param>
+public sealed record ReportJob(ExportRow Row, JobReportDetail Detail, AnalysisJob Analysis, IReadOnlyList<ReportScore> CountedScores)
+{
+    public bool IsDuplicate => Row.DuplicateOfLabel is not null;
+
+    public string Label => Row.Label;
+
+    /// <summary>The job's label and its differences from the base, e.g. "a64 (network_alpha=64)".</summary>
+    public string Describe() => Analysis.IsBaseline
+        ? $"{Label} (baseline)"
+        : $"{Label} ({string.Join(", ", Analysis.Diff.Select(pair => $"{pair.Key}={pair.Value}"))})";
+
+    /// <summary>The failure reason to show for the job, or null when it did not fail.</summary>
+    public string? FailureReason => Row.State switch
+    {
+        JobState.Failed or JobState.Diverged or JobState.TimedOut or JobState.Interrupted =>
+            StoredNames.Of(Row.State) + (Detail.ErrorText is { Length: > 0 } error ? ": " + error : ""),
+        _ => null,
+    };
+
+    /// <summary>Pairs export rows with their details (both in plan order) and builds the analysis inputs.</summary>
+    public static IReadOnlyList<ReportJob> From(SweepReportData data)
+    {
+        var details = data.Jobs.ToDictionary(job => job.Label, StringComparer.Ordinal);
+        return data.Export.Rows.Select(row =>
+        {
+            var detail = details[row.Label];
+            var counted = CountedScoresOf(detail.Scores);
+            var analysis = new AnalysisJob(
+                row.Label,
+                row.JobId,
+                ReadObject(row.DiffJson),
+                ReadObject(row.SettingsJson),
+                row.State,
+                row.TotalSteps,
+                detail.TrainSeconds,
+                counted.Select(score => score.Value).ToList());
+            return new ReportJob(row, detail, analysis, counted);
+        }).ToList();
+    }
+
+    /// <summary>Scores for the latest epoch that any score names (the LoRA people would pick), plus scores of the whole job.</summary>
+    public static IReadOnlyList<ReportScore> CountedScoresOf(IReadOnlyList<ReportScore> scores)
+    {
+        var latestEpoch = scores.Where(score => score.Epoch is not null).Select(score => score.Epoch).DefaultIfEmpty(null).Max();
+        return scores.Where(score => score.Epoch is null || score.Epoch == latestEpoch).ToList();
+    }
+
+    private static Dictionary<string, string> ReadObject(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.ValueKind == JsonValueKind.Object
+            ? document.RootElement.EnumerateObject().ToDictionary(property => property.Name, property => ExportColumns.SettingText(property.Value), StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+    }
+}
