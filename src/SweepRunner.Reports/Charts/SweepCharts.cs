@@ -113,9 +113,14 @@ public static class SweepCharts
             line.LinePattern = LinePattern.Dashed;
             line.LegendText = Invariant($"fit: {fit.Slope:0.###} s/step + {fit.Intercept:0.#} s") + (fit.RSquared is { } r2 ? Invariant($", R² = {r2:0.000}") : "");
         }
+        else if (analysis.Jobs.Any(job => job.TrainSeconds is not null))
+        {
+            var note = plot.Add.Marker(double.NaN, double.NaN, MarkerShape.None, 0, MutedColor);
+            note.LegendText = "no fit: needs 2 succeeded jobs with different step counts";
+        }
         else
         {
-            Note(plot, "no fit: needs 2 succeeded jobs with different step counts", 0.5, 0.5, relative: true);
+            Note(plot, "no training times yet", 0.5, 0.5, relative: true);
         }
 
         plot.ShowLegend(Alignment.UpperLeft);

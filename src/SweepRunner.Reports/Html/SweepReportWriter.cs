@@ -142,7 +142,7 @@ public static class SweepReportWriter
         var gridRows = rows.Select(row =>
         {
             var label = $"{setting.Name}: {row.Level.Value}{(row.Level.IsBaseline ? " (baseline)" : "")}";
-            if (row.Level.Jobs.Count > 1 || row.Job.Label != row.Level.Value)
+            if (row.Level.Jobs.Count > 1)
             {
                 label += $" [{row.Job.Label}]";
             }
@@ -155,8 +155,8 @@ public static class SweepReportWriter
         }).ToList();
 
         var spec = new ComparisonGridSpec(
-            $"{setting.Name}: prompt {GridPrompt} by epoch",
-            "epoch",
+            setting.Name,
+            $"epoch (prompt {GridPrompt})",
             epochs.Select(epoch => epoch.ToString(CultureInfo.InvariantCulture)).ToList(),
             gridRows);
         var relative = $"grids/{slug}.png";
