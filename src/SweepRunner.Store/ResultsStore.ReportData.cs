@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using SweepRunner.Store.Model;
@@ -57,7 +57,7 @@ public sealed partial class ResultsStore
 
                 var hasEpoch = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                     ScoresHaveEpochSql, transaction: transaction, cancellationToken: token)) > 0;
-                var scoresSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, LatestScoresOfSweepSqlFormat, hasEpoch ? "s.epoch" : "NULL");
+                var scoresSql = string.Format(CultureInfo.InvariantCulture, LatestScoresOfSweepSqlFormat, hasEpoch ? "s.epoch" : "NULL");
                 var scores = (await connection.QueryAsync<ReportScoreRow>(new CommandDefinition(
                         scoresSql, parameters, transaction, cancellationToken: token)))
                     .ToLookup(row => row.JobId, StringComparer.Ordinal);
@@ -71,7 +71,7 @@ public sealed partial class ResultsStore
                     .Select(jobId => (JobId: jobId, Attempt: snapshot.RepresentativeAttempt(jobId)))
                     .Where(pair => pair.Attempt is not null)
                     .ToDictionary(pair => pair.JobId, pair => pair.Attempt!, StringComparer.Ordinal);
-                var attemptIds = JsonSerializer.Serialize(representatives.Values.Select(attempt => attempt.AttemptId).ToArray());
+                var attemptIds = "[" + string.Join(",", representatives.Values.Select(attempt => attempt.AttemptId.ToString(CultureInfo.InvariantCulture))) + "]";
                 var loss = (await connection.QueryAsync<LossRow>(new CommandDefinition(
                         LossOfAttemptsSql, new { AttemptIds = attemptIds }, transaction, cancellationToken: token)))
                     .ToLookup(row => row.AttemptId);
