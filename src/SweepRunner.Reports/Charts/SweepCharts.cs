@@ -64,6 +64,8 @@ public static class SweepCharts
             times.LegendText = "training time (right axis)";
             plot.Axes.Right.Label.Text = "training time (s)";
             plot.Axes.Right.Label.ForeColor = TimeColor;
+            // From zero, so that small differences in time do not look large.
+            plot.Axes.SetLimitsY(0, timed.Max(pair => pair.MeanTrainSeconds!.Value) * 1.2, plot.Axes.Right);
         }
 
         var legendScore = plot.Add.Marker(double.NaN, double.NaN, MarkerShape.FilledDiamond, 11, ScoreColor);
