@@ -192,7 +192,7 @@ public static class SweepCharts
             line.Color = BaselineColor;
             line.LineWidth = 2;
             line.MarkerSize = 11;
-            line.ConnectStyle = ConnectStyle.StepVertical;
+            line.ConnectStyle = ConnectStyle.StepHorizontal;
             line.LegendText = "Pareto front";
 
             foreach (var job in analysis.ScoredJobs)
@@ -205,6 +205,11 @@ public static class SweepCharts
             }
 
             plot.ShowLegend(Alignment.LowerRight);
+            // Room on the right for the labels of the slowest jobs.
+            var fastest = analysis.ScoredJobs.Min(job => job.TrainSeconds);
+            var slowest = analysis.ScoredJobs.Max(job => job.TrainSeconds);
+            var span = Math.Max(slowest - fastest, slowest * 0.1);
+            plot.Axes.SetLimitsX(Math.Max(0, fastest - span * 0.1), slowest + span * 0.3);
             plot.Axes.SetLimitsY(0, 100);
         }
 

@@ -14,9 +14,19 @@ public sealed record ReportJob(ExportRow Row, JobReportDetail Detail, AnalysisJo
     public string Label => Row.Label;
 
     /// <summary>The job's label and its differences from the base, e.g. "a64 (network_alpha=64)".</summary>
-    public string Describe() => Analysis.IsBaseline
-        ? $"{Label} (baseline)"
-        : $"{Label} ({string.Join(", ", Analysis.Diff.Select(pair => $"{pair.Key}={pair.Value}"))})";
+    public string Describe() => Describe(Analysis);
+
+    /// <summary>A job's label and its differences from the base, the differences left out when the label already reads the same.</summary>
+    public static string Describe(AnalysisJob job)
+    {
+        if (job.IsBaseline)
+        {
+            return $"{job.Label} (baseline)";
+        }
+
+        var diff = string.Join(", ", job.Diff.Select(pair => $"{pair.Key}={pair.Value}"));
+        return diff == job.Label ? diff : $"{job.Label} ({diff})";
+    }
 
     /// <summary>The failure reason to show for the job, or null when it did not fail.</summary>
     public string? FailureReason => Row.State switch

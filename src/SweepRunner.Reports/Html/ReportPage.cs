@@ -288,9 +288,7 @@ internal sealed class ReportPage(
         Line("</div>");
     }
 
-    private static string Describe(AnalysisJob job) => job.IsBaseline
-        ? $"{job.Label} (baseline)"
-        : $"{job.Label} ({string.Join(", ", job.Diff.Select(pair => $"{pair.Key}={pair.Value}"))})";
+    private static string Describe(AnalysisJob job) => ReportJob.Describe(job);
 
     private static string StateText(ReportJob job) => job.FailureReason is not null
         ? $"<span class=\"failed\">{Encode(StoredNames.Of(job.Row.State))}</span>"
