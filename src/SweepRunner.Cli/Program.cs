@@ -11,6 +11,7 @@ app.Configure(config =>
     config.AddCommand<RunCommand>("run").WithDescription("Plan, save and train every job of a sweep that has not succeeded yet.");
     config.AddCommand<WorkerCommand>("worker").IsHidden();
     config.AddCommand<StatusCommand>("status").WithDescription("Show the jobs of a sweep with state, progress and ETA.");
+    config.AddCommand<ScoreCommand>("score").WithDescription("Score a job (0-100) by label, or import scores from a CSV file.");
     config.AddCommand<ReportCommand>("report").WithDescription("Write an HTML report of a sweep: summary, grids, charts, verdicts, failures, data files.");
     config.AddCommand<ExportCommand>("export").WithDescription("Export one row per job: settings, state, timings, loss, scores.");
     config.AddCommand<DoctorCommand>("doctor").WithDescription("Report versions, devices and set-up problems.");

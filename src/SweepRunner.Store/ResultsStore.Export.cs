@@ -7,12 +7,12 @@ namespace SweepRunner.Store;
 /// <summary>Export rows: one per job of a sweep, with settings, state, timings, final loss and scores.</summary>
 public sealed partial class ResultsStore
 {
-    // For each job and scorer: the mean over targets (previews, and the job itself) of the latest score per target.
+    // For each job and scorer: the mean over targets (previews, epochs' LoRAs, the job itself) of the latest score per target.
     private const string MeanScoresOfSweepSql =
         """
         WITH latest AS (
             SELECT job_id, scorer, value,
-                   row_number() OVER (PARTITION BY job_id, preview_id, scorer ORDER BY id DESC) AS recency
+                   row_number() OVER (PARTITION BY job_id, preview_id, epoch, scorer ORDER BY id DESC) AS recency
             FROM scores
             WHERE job_id IN (SELECT job_id FROM sweep_jobs WHERE sweep_id = @SweepId)
         )

@@ -17,23 +17,23 @@ public sealed partial class ResultsStore
 
     private const string InsertJobScoreSql =
         """
-        INSERT INTO scores (job_id, preview_id, scorer, value, blind, note, scored_at)
-        VALUES (@JobId, NULL, @Scorer, @Value, @Blind, @Note, @Now)
+        INSERT INTO scores (job_id, preview_id, epoch, scorer, value, blind, note, scored_at)
+        VALUES (@JobId, NULL, @Epoch, @Scorer, @Value, @Blind, @Note, @Now)
         RETURNING id;
         """;
 
     private const string LatestScoresOfJobSql =
         """
-        SELECT ScoreId, JobId, PreviewId, Scorer, Value, Blind, Note, ScoredAt
+        SELECT ScoreId, JobId, PreviewId, Epoch, Scorer, Value, Blind, Note, ScoredAt
         FROM (
-            SELECT id AS ScoreId, job_id AS JobId, preview_id AS PreviewId, scorer AS Scorer, value AS Value,
+            SELECT id AS ScoreId, job_id AS JobId, preview_id AS PreviewId, epoch AS Epoch, scorer AS Scorer, value AS Value,
                    blind AS Blind, note AS Note, scored_at AS ScoredAt,
-                   row_number() OVER (PARTITION BY job_id, preview_id, scorer ORDER BY id DESC) AS recency
+                   row_number() OVER (PARTITION BY job_id, preview_id, epoch, scorer ORDER BY id DESC) AS recency
             FROM scores
             WHERE job_id = @JobId
         )
         WHERE recency = 1
-        ORDER BY PreviewId IS NOT NULL, PreviewId, Scorer;
+        ORDER BY PreviewId IS NOT NULL, PreviewId, Epoch IS NOT NULL, Epoch, Scorer;
         """;
 
     /// <summary>Adds a score to a preview image. Returns the score's id.</summary>
@@ -53,8 +53,11 @@ public sealed partial class ResultsStore
             cancellationToken);
     }
 
-    /// <summary>Adds a score to a job as a whole. Returns the score's id.</summary>
-    public Task<long> AddJobScoreAsync(string jobId, ScoreEntry score, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Adds a score to a job as a whole, or, with <paramref name="epoch"/>, to the LoRA it saved at that epoch.
+    /// Returns the score's id.
+    /// </summary>
+    public Task<long> AddJobScoreAsync(string jobId, ScoreEntry score, long? epoch = null, CancellationToken cancellationToken = default)
     {
         ValidateScore(score);
         return WriteAsync(
@@ -63,7 +66,7 @@ public sealed partial class ResultsStore
                 await RequireJobAsync(connection, transaction, jobId, token);
                 return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                     InsertJobScoreSql,
-                    new { JobId = jobId, score.Scorer, score.Value, score.Blind, score.Note, Now = Now() },
+                    new { JobId = jobId, Epoch = epoch, score.Scorer, score.Value, score.Blind, score.Note, Now = Now() },
                     transaction,
                     cancellationToken: token));
             },
@@ -81,7 +84,7 @@ public sealed partial class ResultsStore
                 var rows = await connection.QueryAsync<LatestScoreRow>(new CommandDefinition(
                     LatestScoresOfJobSql, new { JobId = jobId }, transaction, cancellationToken: token));
                 return rows.Select(row => new LatestScore(
-                    row.ScoreId, row.JobId, row.PreviewId, row.Scorer, row.Value, row.Blind, row.Note, UtcText.Parse(row.ScoredAt))).ToList();
+                    row.ScoreId, row.JobId, row.PreviewId, row.Epoch, row.Scorer, row.Value, row.Blind, row.Note, UtcText.Parse(row.ScoredAt))).ToList();
             },
             cancellationToken);
 
@@ -105,6 +108,8 @@ public sealed partial class ResultsStore
         public string JobId { get; init; } = "";
 
         public long? PreviewId { get; init; }
+
+        public long? Epoch { get; init; }
 
         public string Scorer { get; init; } = "";
 

@@ -6,7 +6,7 @@ using SweepRunner.Store.Model;
 namespace SweepRunner.Reports.Html;
 
 /// <summary>One job label of the report: its export row, its details, and what the analysis sees of it.</summary>
-/// <param name="CountedScores">The scores the analysis uses: those for the latest epoch any score names, plus whole-job scores.</param>
+/// <param name="CountedScores">The scores the analysis uses: those that judge the job's final (or latest scored) LoRA; see <see cref="CountedScoresOf"/>.</param>
 public sealed record ReportJob(ExportRow Row, JobReportDetail Detail, AnalysisJob Analysis, IReadOnlyList<ReportScore> CountedScores)
 {
     public bool IsDuplicate => Row.DuplicateOfLabel is not null;
@@ -43,7 +43,7 @@ public sealed record ReportJob(ExportRow Row, JobReportDetail Detail, AnalysisJo
         return data.Export.Rows.Select(row =>
         {
             var detail = details[row.Label];
-            var counted = CountedScoresOf(detail.Scores);
+            var counted = CountedScoresOf(detail.Scores, detail.Previews.Count == 0 ? null : detail.Previews.Max(preview => preview.Epoch));
             var analysis = new AnalysisJob(
                 row.Label,
                 row.JobId,
@@ -57,11 +57,23 @@ public sealed record ReportJob(ExportRow Row, JobReportDetail Detail, AnalysisJo
         }).ToList();
     }
 
-    /// <summary>Scores for the latest epoch that any score names (the LoRA people would pick), plus scores of the whole job.</summary>
-    public static IReadOnlyList<ReportScore> CountedScoresOf(IReadOnlyList<ReportScore> scores)
+    /// <summary>
+    /// The scores that judge one LoRA of the job: a score without an epoch judges the final LoRA (or the job as a whole),
+    /// so when there are such scores the final epoch (the latest of the previews and of the epochs scores name) is
+    /// judged; otherwise the latest epoch any score names. Scores of other epochs are shown but not counted.
+    /// </summary>
+    public static IReadOnlyList<ReportScore> CountedScoresOf(IReadOnlyList<ReportScore> scores, long? finalPreviewEpoch)
     {
-        var latestEpoch = scores.Where(score => score.Epoch is not null).Select(score => score.Epoch).DefaultIfEmpty(null).Max();
-        return scores.Where(score => score.Epoch is null || score.Epoch == latestEpoch).ToList();
+        var named = scores.Where(score => score.Epoch is not null).Select(score => score.Epoch!.Value).ToList();
+        if (named.Count == 0)
+        {
+            return scores;
+        }
+
+        var target = scores.Any(score => score.Epoch is null)
+            ? Math.Max(named.Max(), finalPreviewEpoch ?? long.MinValue)
+            : named.Max();
+        return scores.Where(score => score.Epoch is null || score.Epoch == target).ToList();
     }
 
     private static Dictionary<string, string> ReadObject(string json)

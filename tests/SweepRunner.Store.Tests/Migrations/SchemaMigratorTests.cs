@@ -15,6 +15,7 @@ public sealed class SchemaMigratorTests
               "('sweeps', 'jobs', 'sweep_jobs', 'attempts', 'timings', 'metrics', 'checkpoints', 'previews', 'scores', 'events');",
         [2] = "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'attempts_by_job';",
         [3] = "SELECT count(*) FROM pragma_table_info('attempts') WHERE name = 'resumed_from_step';",
+        [4] = "SELECT count(*) FROM pragma_table_info('scores') WHERE name = 'epoch';",
     };
 
     // Rows as a version-1 SweepRunner wrote them; every later version must keep them readable.
