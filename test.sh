@@ -4,6 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# The report tests open a report in a real headless Chromium, which they never download.
+if [ -z "${SWEEPRUNNER_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+    echo "installing chromium for the report tests"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Data.Sqlite;
 using SweepRunner.Store.Model;
 
 namespace SweepRunner.Store;
@@ -28,13 +29,19 @@ public sealed partial class ResultsStore
             async (connection, transaction, token) =>
             {
                 var snapshot = await ReadSweepSnapshotAsync(connection, transaction, sweepName, token);
-                var scores = (await connection.QueryAsync<MeanScoreRow>(new CommandDefinition(
-                        MeanScoresOfSweepSql, new { SweepId = snapshot.Sweep.Id }, transaction, cancellationToken: token)))
-                    .ToLookup(row => row.JobId, StringComparer.Ordinal);
-                var rows = snapshot.Entries.Select(entry => BuildExportRow(snapshot, entry, scores[entry.JobId])).ToList();
-                return new SweepExport(snapshot.Sweep.Name, _time.GetUtcNow(), rows);
+                return await BuildSweepExportAsync(connection, transaction, snapshot, token);
             },
             cancellationToken);
+
+    private async Task<SweepExport> BuildSweepExportAsync(
+        SqliteConnection connection, SqliteTransaction transaction, SweepSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var scores = (await connection.QueryAsync<MeanScoreRow>(new CommandDefinition(
+                MeanScoresOfSweepSql, new { SweepId = snapshot.Sweep.Id }, transaction, cancellationToken: cancellationToken)))
+            .ToLookup(row => row.JobId, StringComparer.Ordinal);
+        var rows = snapshot.Entries.Select(entry => BuildExportRow(snapshot, entry, scores[entry.JobId])).ToList();
+        return new SweepExport(snapshot.Sweep.Name, _time.GetUtcNow(), rows);
+    }
 
     private static ExportRow BuildExportRow(SweepSnapshot snapshot, SweepEntryRow entry, IEnumerable<MeanScoreRow> jobScores)
     {

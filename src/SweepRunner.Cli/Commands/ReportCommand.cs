@@ -1,0 +1,45 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+using SweepRunner.Reports.Html;
+using SweepRunner.Store;
+
+namespace SweepRunner.Cli.Commands;
+
+public sealed class ReportCommand : AsyncCommand<ReportCommand.Settings>
+{
+    public sealed class Settings : ResultsSettings
+    {
+        [CommandArgument(0, "<sweep>")]
+        public string Sweep { get; init; } = "";
+
+        [CommandOption("--out <DIR>")]
+        [Description("Report folder (default: <results>/reports/<sweep>/).")]
+        public string? Out { get; init; }
+    }
+
+    public override Task<int> ExecuteAsync(CommandContext context, Settings settings) => StoreErrors.Guard(async () =>
+    {
+        if (!File.Exists(Path.Combine(settings.Results, ResultsStore.DatabaseFileName)))
+        {
+            await Console.Error.WriteLineAsync($"error: no results database in '{Path.GetFullPath(settings.Results)}'. Run a sweep first ('sweeprunner run <sweep.yaml>'), or pass --results DIR.");
+            return ExitCodes.Usage;
+        }
+
+        var store = await ResultsStore.OpenAsync(settings.Results);
+        await Console.Error.WriteLineAsync($"reading sweep '{settings.Sweep}' from {store.DatabasePath}");
+        var data = await store.GetSweepReportDataAsync(settings.Sweep);
+        var folder = settings.Out ?? Path.Combine(store.ResultsFolder, "reports", SafeFolderName(settings.Sweep));
+        var result = SweepReportWriter.Write(data, store.ResultsFolder, folder, DateTimeOffset.UtcNow, new SynchronousProgress(Console.Error));
+        await Console.Error.WriteLineAsync($"wrote the report of '{settings.Sweep}' ({data.Export.Rows.Count} job(s), {result.Files.Count} file(s)) to {result.Folder}");
+        Console.Out.WriteLine(result.IndexPath);
+        return ExitCodes.Ok;
+    });
+
+    private static string SafeFolderName(string sweep) => sweep is "." or ".." ? "sweep" : sweep;
+
+    /// <summary>Writes each step as it happens (Progress&lt;T&gt; would post to the thread pool and could print late).</summary>
+    private sealed class SynchronousProgress(TextWriter writer) : IProgress<string>
+    {
+        public void Report(string value) => writer.WriteLine($"  {value}…");
+    }
+}

@@ -1,0 +1,111 @@
+using SweepRunner.Store.Model;
+
+namespace SweepRunner.Reports.Analysis;
+
+/// <summary>
+/// One job as the analysis sees it. <see cref="Diff"/> holds the settings that differ from the sweep's base
+/// (empty for the baseline), <see cref="Settings"/> all effective settings, both as display text.
+/// <see cref="Scores"/> are the individual scores that count for the job (possibly none).
+/// </summary>
+public sealed record AnalysisJob(
+    string Label,
+    string JobId,
+    IReadOnlyDictionary<string, string> Diff,
+    IReadOnlyDictionary<string, string> Settings,
+    JobState State,
+    long TotalSteps,
+    double? TrainSeconds,
+    IReadOnlyList<double> Scores)
+{
+    public bool IsBaseline => Diff.Count == 0;
+
+    public SampleSummary ScoreSummary { get; } = SampleSummary.Of(Scores);
+}
+
+/// <summary>How the jobs were laid out.</summary>
+public enum DesignKind
+{
+    /// <summary>Jobs grouped by the set of settings they change from the base; the baseline is every group's reference.</summary>
+    OneFactorAtATime,
+
+    /// <summary>Every combination of the varied settings' values is present: each setting's levels pool all jobs (marginal means).</summary>
+    FullGrid,
+}
+
+/// <summary>How sure a verdict is, from the difference of the best level and the reference in standard errors.</summary>
+public enum Sureness
+{
+    /// <summary>No scores, or too few to tell.</summary>
+    InsufficientData,
+
+    /// <summary>Under 2 standard errors.</summary>
+    NotDistinguishable,
+
+    /// <summary>2 to 3 standard errors.</summary>
+    Likely,
+
+    /// <summary>3 standard errors or more.</summary>
+    Clear,
+}
+
+/// <summary>One value (or set of values) of a varied setting and the jobs that have it.</summary>
+public sealed record LevelAnalysis(
+    string Value,
+    bool IsBaseline,
+    IReadOnlyList<AnalysisJob> Jobs,
+    IReadOnlyList<double> Scores,
+    SampleSummary Score,
+    double? MeanTrainSeconds)
+{
+    /// <summary>A level needs at least 2 scores for a mean with a standard error.</summary>
+    public bool HasEnoughScores => Score.N >= 2;
+}
+
+/// <summary>The verdict on one setting.</summary>
+/// <param name="BestLevel">The level with the highest mean score among levels with enough scores; null without one.</param>
+/// <param name="VersusReference">Best level minus the reference (the baseline, else the runner-up), Welch-style.</param>
+public sealed record SettingVerdict(string Text, Sureness Sureness, LevelAnalysis? BestLevel, LevelAnalysis? Reference, MeanDifference? VersusReference);
+
+/// <summary>A varied setting: its levels in order, the spread of their mean scores, η² for full grids, and a verdict.</summary>
+/// <param name="Keys">The sd-scripts keys that vary together (one, or several for paired settings).</param>
+/// <param name="Spread">Highest minus lowest mean score over levels with enough scores; null with fewer than 2 such levels.</param>
+/// <param name="EtaSquared">Between-level over total sum of squares of the individual scores; only for full grids.</param>
+public sealed record SettingAnalysis(
+    string Name,
+    IReadOnlyList<string> Keys,
+    IReadOnlyList<LevelAnalysis> Levels,
+    double? Spread,
+    double? EtaSquared,
+    SettingVerdict Verdict)
+{
+    public bool HasEnoughData => Levels.Count(level => level.HasEnoughScores) >= 2;
+
+    public LevelAnalysis? Baseline => Levels.FirstOrDefault(level => level.IsBaseline);
+}
+
+/// <summary>A job with both a mean score and a training time, for rankings and the Pareto front.</summary>
+public sealed record ScoredJob(AnalysisJob Job, double MeanScore, double TrainSeconds)
+{
+    /// <summary>Mean score per hour of training time; null when no time was measured.</summary>
+    public double? ScorePerGpuHour => TrainSeconds > 0 ? MeanScore / (TrainSeconds / 3600) : null;
+}
+
+/// <summary>A recommended value for a setting and how sure the recommendation is.</summary>
+public sealed record Recommendation(string Setting, string Value, bool KeepsBaseline, Sureness Sureness, string Reason);
+
+/// <summary>Everything the report says about a sweep's jobs.</summary>
+/// <param name="SecondsPerStep">Train seconds against total steps over succeeded jobs; null with fewer than 2 distinct step counts.</param>
+/// <param name="ParetoFront">Jobs no other job beats on both score (higher) and training time (lower), fastest first.</param>
+public sealed record SweepAnalysis(
+    DesignKind Design,
+    IReadOnlyList<AnalysisJob> Jobs,
+    IReadOnlyList<SettingAnalysis> Settings,
+    LinearFit? SecondsPerStep,
+    IReadOnlyList<ScoredJob> ScoredJobs,
+    IReadOnlyList<ScoredJob> ParetoFront,
+    IReadOnlyList<AnalysisJob> BestByScore,
+    IReadOnlyList<ScoredJob> BestByScorePerGpuHour,
+    IReadOnlyList<Recommendation> Recommendations)
+{
+    public bool HasScores => Jobs.Any(job => job.Scores.Count > 0);
+}

@@ -1,0 +1,304 @@
+using System.Globalization;
+using System.Text;
+using SweepRunner.Reports.Analysis;
+using SweepRunner.Reports.Charts;
+using SweepRunner.Store.Model;
+using static SweepRunner.Reports.Html.HtmlText;
+
+namespace SweepRunner.Reports.Html;
+
+/// <summary>
+/// The report's index.html: summary, one section per varied setting, failures, the full job table. Self-contained:
+/// inline CSS, no scripts, relative links only. Every text that comes from users is HTML-encoded.
+/// </summary>
+internal sealed class ReportPage(
+    string sweepName,
+    DateTimeOffset generatedAt,
+    IReadOnlyList<ReportJob> jobs,
+    SweepAnalysis analysis,
+    IReadOnlyList<SettingSection> sections,
+    IReadOnlyDictionary<(string Label, long Epoch, int Prompt), CopiedPreview> images,
+    IReadOnlyList<ChartFile> summaryCharts,
+    string folder)
+{
+    private const int TopJobs = 5;
+
+    private const string Css =
+        """
+        body { font-family: system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; margin: 0 auto; max-width: 1200px; padding: 1rem 1.5rem 3rem; color: #1b1b1b; background: #fff; line-height: 1.4; }
+        h1 { margin-bottom: .2rem; } h2 { border-bottom: 2px solid #ddd; padding-bottom: .2rem; margin-top: 2.2rem; } h3 { margin-top: 1.4rem; }
+        .meta { color: #555; margin-top: 0; }
+        table { border-collapse: collapse; margin: .6rem 0 1rem; font-size: .9rem; }
+        th, td { border: 1px solid #d4d4d4; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+        th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        tr.baseline td { background: #fff4f4; }
+        .verdict { padding: .5rem .8rem; border-left: 4px solid #1f77b4; background: #f4f8fc; }
+        .verdict.insufficientdata { border-color: #999; background: #f6f6f6; } .verdict.likely { border-color: #e6a100; } .verdict.clear { border-color: #2ca02c; }
+        .charts { display: flex; flex-wrap: wrap; gap: .8rem; } .charts figure { margin: 0; flex: 1 1 460px; }
+        figure img { max-width: 100%; height: auto; border: 1px solid #e2e2e2; } figcaption { font-size: .85rem; color: #555; }
+        .grid img { max-width: 100%; height: auto; border: 1px solid #e2e2e2; }
+        .thumbs img { width: 64px; height: 64px; object-fit: contain; image-rendering: pixelated; border: 1px solid #ddd; margin-right: 2px; }
+        .failed { color: #b00020; } .muted { color: #666; } code { font-size: .88em; }
+        nav ul { columns: 2; } @media (max-width: 700px) { nav ul { columns: 1; } }
+        """;
+
+    private readonly StringBuilder _html = new();
+
+    public string Render()
+    {
+        Line("<!DOCTYPE html>");
+        Line("<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        Line("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+        Line($"<title>Sweep report: {Encode(sweepName)}</title>");
+        Line($"<style>{Css}</style></head><body>");
+        Line($"<h1>Sweep report: {Encode(sweepName)}</h1>");
+        var distinct = jobs.Where(job => !job.IsDuplicate).ToList();
+        Line($"<p class=\"meta\">Generated {Encode(generatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture))} · "
+             + $"{distinct.Count} job(s), {distinct.Count(job => job.Row.State == JobState.Succeeded)} succeeded, "
+             + $"{distinct.Count(job => job.FailureReason is not null)} failed or diverged, {distinct.Count(job => job.CountedScores.Count > 0)} scored · "
+             + $"design: {(analysis.Design == DesignKind.FullGrid ? "full grid" : "one factor at a time around the baseline")} · "
+             + "<a href=\"data.csv\">data.csv</a> · <a href=\"data.json\">data.json</a></p>");
+        Navigation();
+        Summary();
+        foreach (var section in sections)
+        {
+            Setting(section);
+        }
+
+        Failures();
+        JobTable();
+        Line("<p class=\"muted\">Verdicts compare the best level's mean score with the baseline's (or, without a baseline, with the runner-up) "
+             + "in standard errors of the difference, √(SE₁² + SE₂²): under 2 SE is not distinguishable, 2–3 SE likely, 3 SE or more clear. "
+             + "A level needs 2 or more scores and a setting 2 or more such levels. η² (between-level over total sum of squares) is given only for full grids.</p>");
+        Line("</body></html>");
+        return _html.ToString();
+    }
+
+    private void Navigation()
+    {
+        Line("<nav><ul>");
+        Line("<li><a href=\"#summary\">Summary</a></li>");
+        foreach (var section in sections)
+        {
+            Line($"<li><a href=\"#{Anchor(section.Setting.Name)}\">{Encode(section.Setting.Name)}</a> <span class=\"muted\">({Encode(SweepAnalyzer.Word(section.Setting.Verdict.Sureness))})</span></li>");
+        }
+
+        Line("<li><a href=\"#failures\">Failures and divergences</a></li><li><a href=\"#jobs\">All jobs</a></li>");
+        Line("</ul></nav>");
+    }
+
+    private void Summary()
+    {
+        Line("<h2 id=\"summary\">Summary</h2>");
+        if (!analysis.HasScores)
+        {
+            Line("<p class=\"verdict insufficientdata\">No scores yet: score the previews, then render the report again. "
+                 + "Charts and tables below show training times and losses only.</p>");
+        }
+
+        Line("<h3>Recommended settings</h3>");
+        if (analysis.Recommendations.Count == 0)
+        {
+            Line("<p class=\"muted\">None yet: no setting has 2 or more levels with 2 or more scores each.</p>");
+        }
+        else
+        {
+            Line("<table><tr><th>setting</th><th>value</th><th>how sure</th><th>why</th></tr>");
+            foreach (var recommendation in analysis.Recommendations)
+            {
+                Line($"<tr><td>{Encode(recommendation.Setting)}</td><td>{Encode(recommendation.Value)}{(recommendation.KeepsBaseline ? " <span class=\"muted\">(keep the baseline)</span>" : "")}</td>"
+                     + $"<td>{Encode(SweepAnalyzer.Word(recommendation.Sureness))}</td><td>{Encode(recommendation.Reason)}</td></tr>");
+            }
+
+            Line("</table>");
+        }
+
+        Line("<h3>Best jobs by mean score</h3>");
+        if (analysis.BestByScore.Count == 0)
+        {
+            Line("<p class=\"muted\">No job has a score yet.</p>");
+        }
+        else
+        {
+            Line("<table><tr><th>job</th><th>mean ± SE</th><th>n</th><th>training time</th></tr>");
+            foreach (var job in analysis.BestByScore.Take(TopJobs))
+            {
+                Line($"<tr><td>{Encode(Describe(job))}</td><td class=\"num\">{MeanText(job.ScoreSummary)}</td><td class=\"num\">{job.ScoreSummary.N}</td><td class=\"num\">{Seconds(job.TrainSeconds)}</td></tr>");
+            }
+
+            Line("</table>");
+        }
+
+        Line("<h3>Best jobs by score per GPU hour</h3>");
+        if (analysis.BestByScorePerGpuHour.Count == 0)
+        {
+            Line("<p class=\"muted\">No job has both a score and a measured training time yet.</p>");
+        }
+        else
+        {
+            Line("<table><tr><th>job</th><th>score per GPU hour</th><th>mean score</th><th>training time</th><th>on the Pareto front</th></tr>");
+            var front = analysis.ParetoFront.Select(job => job.Job.Label).ToHashSet(StringComparer.Ordinal);
+            foreach (var job in analysis.BestByScorePerGpuHour.Take(TopJobs))
+            {
+                Line($"<tr><td>{Encode(Describe(job.Job))}</td><td class=\"num\">{Number(job.ScorePerGpuHour)}</td><td class=\"num\">{Number(job.MeanScore)}</td>"
+                     + $"<td class=\"num\">{Seconds(job.TrainSeconds)}</td><td>{(front.Contains(job.Job.Label) ? "yes" : "")}</td></tr>");
+            }
+
+            Line("</table>");
+        }
+
+        var fit = analysis.SecondsPerStep;
+        Line(fit is null
+            ? "<p>Seconds per step: no fit yet (needs 2 succeeded jobs with different step counts).</p>"
+            : $"<p>Seconds per step (least squares of training time on total steps over {fit.N} succeeded jobs): <b>{Number(fit.Slope, "0.####")} s/step</b>, "
+              + $"intercept {Number(fit.Intercept)} s, R² = {Number(fit.RSquared, "0.000")}.</p>");
+        Charts(summaryCharts, ["Spread of level means per setting, largest first", "Mean score against training time; the Pareto front in red", "Training time against total steps, with the fit"]);
+    }
+
+    private void Setting(SettingSection section)
+    {
+        var setting = section.Setting;
+        Line($"<h2 id=\"{Anchor(setting.Name)}\">{Encode(setting.Name)}</h2>");
+        Line($"<p class=\"verdict {setting.Verdict.Sureness.ToString().ToLowerInvariant()}\"><b>Verdict ({Encode(SweepAnalyzer.Word(setting.Verdict.Sureness))}):</b> {Encode(setting.Verdict.Text)}</p>");
+        var extra = new List<string>();
+        if (setting.Spread is { } spread)
+        {
+            extra.Add($"spread of level means {Number(spread)} points");
+        }
+
+        if (setting.EtaSquared is { } eta)
+        {
+            extra.Add($"η² = {Number(eta, "0.00")}");
+        }
+
+        if (extra.Count > 0)
+        {
+            Line($"<p>{string.Join(" · ", extra)}</p>");
+        }
+
+        if (section.GridPath is { } grid)
+        {
+            var prompt = setting.Levels.SelectMany(level => level.Jobs)
+                .SelectMany(job => jobs.First(j => j.Label == job.Label).Detail.Previews)
+                .FirstOrDefault(preview => preview.PromptIndex == SweepReportWriter.GridPrompt)?.Prompt;
+            Line($"<figure class=\"grid\"><a href=\"{Link(grid)}\"><img src=\"{Link(grid)}\" alt=\"{Encode($"comparison grid of {setting.Name}")}\"></a>"
+                 + $"<figcaption>Rows: the jobs of this setting, baseline included. Columns: the epochs of prompt {SweepReportWriter.GridPrompt}"
+                 + (prompt is null ? "" : $" (“{Encode(prompt)}”)") + ". Blank cells say why a job has no image.</figcaption></figure>");
+        }
+        else
+        {
+            Line($"<p class=\"muted\">No grid: {Encode(section.GridNote)}.</p>");
+        }
+
+        Charts([section.ScoreChart, section.LossChart], ["Scores by level: points are individual scores, diamonds mean ± SE, red the baseline; squares the training time (right axis)", "Training loss, EMA-smoothed"]);
+
+        Line("<table><tr><th>level</th><th>job</th><th>state</th><th>n</th><th>mean ± SE</th><th>scores</th><th>training time</th><th>total steps</th><th>notes</th></tr>");
+        foreach (var level in setting.Levels)
+        {
+            foreach (var job in level.Jobs)
+            {
+                var report = jobs.First(j => j.Label == job.Label);
+                var notes = report.CountedScores.Where(score => !string.IsNullOrWhiteSpace(score.Note)).Select(score => $"{Encode(score.Scorer)}: {Encode(score.Note)}");
+                Line($"<tr{(level.IsBaseline ? " class=\"baseline\"" : "")}><td>{Encode(level.Value)}{(level.IsBaseline ? " (baseline)" : "")}</td><td>{Encode(job.Label)}</td>"
+                     + $"<td>{StateText(report)}</td><td class=\"num\">{job.ScoreSummary.N}</td><td class=\"num\">{MeanText(job.ScoreSummary)}</td>"
+                     + $"<td>{string.Join(", ", job.Scores.Select(score => Number(score, "0.#")))}</td><td class=\"num\">{Seconds(job.TrainSeconds)}</td>"
+                     + $"<td class=\"num\">{job.TotalSteps}</td><td>{string.Join("<br>", notes)}</td></tr>");
+            }
+
+            if (level.Jobs.Count > 1)
+            {
+                Line($"<tr><td colspan=\"3\"><i>level {Encode(level.Value)}</i></td><td class=\"num\">{level.Score.N}</td><td class=\"num\">{MeanText(level.Score)}</td><td></td><td class=\"num\">{Seconds(level.MeanTrainSeconds)}</td><td></td><td></td></tr>");
+            }
+        }
+
+        Line("</table>");
+    }
+
+    private void Failures()
+    {
+        Line("<h2 id=\"failures\">Failures and divergences</h2>");
+        var failed = jobs.Where(job => !job.IsDuplicate && (job.FailureReason is not null || job.Detail.Failures.Count > 0)).ToList();
+        if (failed.Count == 0)
+        {
+            Line("<p class=\"muted\">No attempt failed or diverged.</p>");
+            return;
+        }
+
+        Line("<table><tr><th>job</th><th>state now</th><th>attempt</th><th>outcome</th><th>reason</th></tr>");
+        foreach (var job in failed)
+        {
+            foreach (var failure in job.Detail.Failures)
+            {
+                Line($"<tr><td>{Encode(job.Describe())}</td><td>{StateText(job)}</td><td class=\"num\">{failure.AttemptId}</td>"
+                     + $"<td class=\"failed\">{Encode(StoredNames.Of(failure.Outcome))}</td><td><code>{Encode(failure.ErrorText ?? "(no error text)")}</code></td></tr>");
+            }
+        }
+
+        Line("</table>");
+    }
+
+    private void JobTable()
+    {
+        Line("<h2 id=\"jobs\">All jobs</h2>");
+        Line("<table><tr><th>label</th><th>differs from base</th><th>state</th><th>job id</th><th>total steps</th><th>training time</th><th>final loss</th><th>n</th><th>mean ± SE</th><th>final previews</th></tr>");
+        foreach (var job in jobs)
+        {
+            var diff = job.Analysis.IsBaseline ? "baseline" : string.Join(", ", job.Analysis.Diff.Select(pair => $"{pair.Key}={pair.Value}"));
+            var state = job.IsDuplicate ? $"duplicate of {Encode(job.Row.DuplicateOfLabel)}" : StateText(job);
+            Line($"<tr{(job.Analysis.IsBaseline ? " class=\"baseline\"" : "")}><td>{Encode(job.Label)}</td><td>{Encode(diff)}</td><td>{state}</td><td><code>{Encode(job.Row.JobId[..Math.Min(16, job.Row.JobId.Length)])}</code></td>"
+                 + $"<td class=\"num\">{job.Row.TotalSteps}</td><td class=\"num\">{Seconds(job.Detail.TrainSeconds)}</td><td class=\"num\">{Number(job.Row.FinalLoss, "0.0000")}</td>"
+                 + $"<td class=\"num\">{job.Analysis.ScoreSummary.N}</td><td class=\"num\">{MeanText(job.Analysis.ScoreSummary)}</td><td class=\"thumbs\">{Thumbnails(job)}</td></tr>");
+        }
+
+        Line("</table>");
+    }
+
+    private string Thumbnails(ReportJob job)
+    {
+        if (job.IsDuplicate || job.Detail.Previews.Count == 0)
+        {
+            return "";
+        }
+
+        var finalEpoch = job.Detail.Previews.Max(preview => preview.Epoch);
+        var builder = new StringBuilder();
+        foreach (var preview in job.Detail.Previews.Where(preview => preview.Epoch == finalEpoch).OrderBy(preview => preview.PromptIndex))
+        {
+            if (images.TryGetValue((job.Label, preview.Epoch, preview.PromptIndex), out var copy))
+            {
+                var title = string.Create(CultureInfo.InvariantCulture, $"epoch {preview.Epoch}, prompt {preview.PromptIndex}, seed {preview.Seed}: {preview.Prompt}");
+                builder.Append(CultureInfo.InvariantCulture, $"<a href=\"{Link(copy.RelativePath)}\"><img src=\"{Link(copy.RelativePath)}\" alt=\"{Encode(title)}\" title=\"{Encode(title)}\"></a>");
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private void Charts(IReadOnlyList<ChartFile> charts, IReadOnlyList<string> captions)
+    {
+        Line("<div class=\"charts\">");
+        for (var index = 0; index < charts.Count; index++)
+        {
+            var png = Link(Path.GetRelativePath(folder, charts[index].PngPath));
+            var svg = Link(Path.GetRelativePath(folder, charts[index].SvgPath));
+            Line($"<figure><a href=\"{png}\"><img src=\"{png}\" width=\"{charts[index].Width}\" height=\"{charts[index].Height}\" alt=\"{Encode(captions[index])}\"></a>"
+                 + $"<figcaption>{Encode(captions[index])} · <a href=\"{svg}\">SVG</a></figcaption></figure>");
+        }
+
+        Line("</div>");
+    }
+
+    private static string Describe(AnalysisJob job) => ReportJob.Describe(job);
+
+    private static string StateText(ReportJob job) => job.FailureReason is not null
+        ? $"<span class=\"failed\">{Encode(StoredNames.Of(job.Row.State))}</span>"
+        : Encode(StoredNames.Of(job.Row.State));
+
+    private static string MeanText(SampleSummary summary) => summary.Mean is null
+        ? "–"
+        : summary.StandardError is { } se ? $"{Number(summary.Mean)} ± {Number(se)}" : Number(summary.Mean);
+
+    private static string Anchor(string name) => "setting-" + SweepCharts.Slug(name);
+
+    private void Line(string text) => _html.Append(text).Append('\n');
+}

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using SweepRunner.Reports.Html;
+using SweepRunner.Reports.Tests.Support;
+
+namespace SweepRunner.Reports.Tests.Html;
+
+public sealed partial class SweepReportWriterTests
+{
+    private static readonly DateTimeOffset GeneratedAt = new(2025, 3, 2, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task The_report_folder_holds_index_previews_charts_grids_and_data_with_only_relative_links_that_resolve()
+    {
+        using var folder = new ScratchFolder();
+        var results = Path.Combine(folder.Path, "results");
+        var store = await StudyStore.CreateAsync(results);
+        var data = await store.GetSweepReportDataAsync(StudyStore.SweepName);
+        var steps = new List<string>();
+
+        var report = SweepReportWriter.Write(data, results, Path.Combine(folder.Path, "report"), GeneratedAt, new InlineProgress(steps.Add));
+
+        var root = report.Folder;
+        Assert.True(File.Exists(Path.Combine(root, "index.html")));
+        Assert.All(report.Files, file => Assert.True(File.Exists(Path.Combine(root, file)), $"{file} is listed but missing"));
+        Assert.Contains("data.csv", report.Files);
+        Assert.Equal(6, JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "data.json"))).RootElement.GetProperty("jobs").GetArrayLength());
+        // One grid per varied setting: the baseline has previews, so even untrained and failed jobs get a row of blank cells.
+        Assert.Equal(
+            ["grids/learning-rate-optimizer-type.png", "grids/network-alpha.png", "grids/network-dim.png", "grids/train-batch-size.png"],
+            report.Files.Where(file => file.StartsWith("grids/")).Order());
+        Assert.Equal(
+            ["charts/learning-rate-optimizer-type-loss", "charts/learning-rate-optimizer-type-scores", "charts/network-alpha-loss", "charts/network-alpha-scores",
+             "charts/network-dim-loss", "charts/network-dim-scores", "charts/score-vs-time", "charts/summary-effects", "charts/time-vs-steps",
+             "charts/train-batch-size-loss", "charts/train-batch-size-scores"],
+            report.Files.Where(file => file.EndsWith(".png") && file.StartsWith("charts/")).Select(file => file[..^4]).Order());
+        Assert.Equal(report.Files.Count(file => file.StartsWith("charts/") && file.EndsWith(".png")), report.Files.Count(file => file.StartsWith("charts/") && file.EndsWith(".svg")));
+        // Previews of prompt 0 at every epoch and of every prompt at the final epoch: 3 jobs × 3 + the diverged job's 2.
+        Assert.Equal(11, report.Files.Count(file => file.StartsWith("images/")));
+        Assert.Empty(Directory.GetFiles(root, "*.tmp", SearchOption.AllDirectories));
+        Assert.NotEmpty(steps);
+
+        var html = File.ReadAllText(Path.Combine(root, "index.html"));
+        var links = LinkPattern().Matches(html).Select(match => match.Groups[1].Value).ToList();
+        Assert.NotEmpty(links);
+        foreach (var link in links.Where(link => !link.StartsWith('#')))
+        {
+            Assert.DoesNotContain(":", link);
+            Assert.False(link.StartsWith('/'), link);
+            Assert.True(File.Exists(Path.Combine(root, Uri.UnescapeDataString(link))), $"index.html links to {link}, which is not in the report");
+        }
+
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("network_alpha", html);
+        Assert.Contains("training diverged at step 23: loss is NaN", html);
+        Assert.Contains("out of memory: batch of 8 at 64&#215;64 &amp; &lt;more&gt;", html);
+    }
+
+    [Fact]
+    public async Task Text_from_users_shows_as_text()
+    {
+        using var folder = new ScratchFolder();
+        var results = Path.Combine(folder.Path, "results");
+        var store = await StudyStore.CreateAsync(results);
+        var report = SweepReportWriter.Write(await store.GetSweepReportDataAsync(StudyStore.SweepName), results, Path.Combine(folder.Path, "r"), GeneratedAt);
+
+        var html = File.ReadAllText(report.IndexPath);
+
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html);
+        Assert.DoesNotContain(StudyStore.ScriptNote, html);
+        Assert.Contains("&lt;i&gt;lion&lt;/i&gt;", html);
+        Assert.DoesNotContain("<i>lion</i>", html);
+        Assert.Contains("sks person &lt;on&gt; a &quot;beach&quot;", html);
+    }
+
+    [Fact]
+    public async Task Without_scores_the_report_still_shows_times_losses_and_grids_and_says_so()
+    {
+        using var folder = new ScratchFolder();
+        var results = Path.Combine(folder.Path, "results");
+        var store = await StudyStore.CreateAsync(results, withScores: false);
+
+        var report = SweepReportWriter.Write(await store.GetSweepReportDataAsync(StudyStore.SweepName), results, Path.Combine(folder.Path, "r"), GeneratedAt);
+
+        var html = File.ReadAllText(report.IndexPath);
+        Assert.Contains("No scores yet", html);
+        Assert.Contains("no scores yet", html);
+        Assert.Contains("grids/network-alpha.png", html);
+        Assert.Contains("Seconds per step: no fit yet", html);
+    }
+
+    [GeneratedRegex("(?:src|href)=\"([^\"]*)\"")]
+    private static partial Regex LinkPattern();
+
+    private sealed class InlineProgress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
+    }
+}

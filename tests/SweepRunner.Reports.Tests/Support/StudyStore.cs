@@ -1,0 +1,113 @@
+using System.Globalization;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SweepRunner.Store;
+using SweepRunner.Store.Model;
+
+namespace SweepRunner.Reports.Tests.Support;
+
+/// <summary>
+/// A small one-factor sweep written through the store's own API into a results folder, with real PNG previews:
+/// a baseline, two alphas, a paired job that diverged, a job that failed and one never trained. Scores optional.
+/// </summary>
+public static class StudyStore
+{
+    public const string SweepName = "study";
+    public const string ScriptNote = "<script>alert(1)</script>";
+
+    private const string BaseSettings = """{"learning_rate":0.001,"network_alpha":16,"network_dim":16,"optimizer_type":"AdamW"}""";
+
+    public static async Task<ResultsStore> CreateAsync(string resultsFolder, bool withScores = true)
+    {
+        var store = await ResultsStore.OpenAsync(resultsFolder);
+        await store.RegisterSweepAsync(new SweepRegistration(SweepName, "sweeps/study.yaml", "name: study\n",
+        [
+            Job("base", "{}", 80, 60),
+            Job("alpha-1", """{"network_alpha":1}""", 80, 60),
+            Job("alpha-64", """{"network_alpha":64}""", 80, 60),
+            Job("<i>lion</i>", """{"learning_rate":100,"optimizer_type":"Lion"}""", 80, 60),
+            Job("batch-8", """{"train_batch_size":8}""", 40, 30),
+            Job("dim-32", """{"network_dim":32}""", 80, 60),
+        ]));
+
+        await TrainAsync(store, resultsFolder, "base", epochs: 2, seconds: 40, colour: new Rgba32(200, 60, 60));
+        await TrainAsync(store, resultsFolder, "alpha-1", epochs: 2, seconds: 42, colour: new Rgba32(60, 160, 60));
+        await TrainAsync(store, resultsFolder, "alpha-64", epochs: 2, seconds: 41, colour: new Rgba32(60, 60, 200));
+        await TrainAsync(store, resultsFolder, "<i>lion</i>", epochs: 1, seconds: 9, colour: new Rgba32(20, 20, 20),
+            outcome: AttemptOutcome.Diverged, error: "training diverged at step 23: loss is NaN");
+        var failed = await store.StartAttemptAsync(new AttemptStart(JobId("batch-8"), "host", 7, "cpu"));
+        await store.FinishAttemptAsync(failed, AttemptOutcome.Failed, "out of memory: batch of 8 at 64×64 & <more>", new PhaseTimings(1, 0, 0.5, 0, 0));
+
+        if (withScores)
+        {
+            await ScoreAsync(store, "base", [(80, null), (85, "close"), (90, null)]);
+            await ScoreAsync(store, "alpha-1", [(60, null), (62, ScriptNote), (58, null)]);
+            await ScoreAsync(store, "alpha-64", [(84, null), (88, "sharp"), (86, null)]);
+            await store.AddJobScoreAsync(JobId("<i>lion</i>"), new ScoreEntry("alice", 0, Blind: true, "black images"));
+        }
+
+        return store;
+    }
+
+    public static string JobId(string label) => "job-" + string.Concat(label.Where(char.IsAsciiLetterOrDigit));
+
+    private static JobRegistration Job(string label, string diff, long steps, double estimate)
+    {
+        // The effective settings: the base with the diff's keys replaced or added.
+        var merged = System.Text.Json.JsonSerializer.Serialize(
+            System.Text.Json.JsonDocument.Parse(BaseSettings).RootElement.EnumerateObject()
+                .Concat(System.Text.Json.JsonDocument.Parse(diff).RootElement.EnumerateObject())
+                .GroupBy(property => property.Name)
+                .ToDictionary(group => group.Key, group => group.Last().Value));
+        return new JobRegistration(JobId(label), label, merged, diff, null, steps / 4, steps, estimate);
+    }
+
+    private static async Task TrainAsync(
+        ResultsStore store, string resultsFolder, string label, int epochs, double seconds, Rgba32 colour,
+        AttemptOutcome outcome = AttemptOutcome.Succeeded, string? error = null)
+    {
+        var attempt = await store.StartAttemptAsync(new AttemptStart(JobId(label), "host", 1, "cpu"));
+        await store.AddMetricsAsync(attempt, Enumerable.Range(1, 8 * epochs)
+            .Select(step => new MetricPoint(step * 5, (step - 1) / 8 + 1, 0.2 / step + 0.02 * (step % 3), 1e-3, 4))
+            .ToList());
+        for (var epoch = 1; epoch <= epochs; epoch++)
+        {
+            for (var prompt = 0; prompt < 2; prompt++)
+            {
+                var relative = string.Create(CultureInfo.InvariantCulture, $"{SweepName}/{JobId(label)}/sample/{JobId(label)}_e{epoch:000000}_{prompt:00}.png");
+                var path = Path.Combine(resultsFolder, relative);
+                WritePng(path, colour, epoch, prompt);
+                await store.RecordPreviewAsync(attempt, new PreviewImage(epoch, prompt, prompt == 0 ? "a photo of sks person" : "sks person <on> a \"beach\"",
+                    "", 42 + prompt, "ddim", 20, 7.5, 64, 64, ArtifactFile.Describe(resultsFolder, path)));
+            }
+        }
+
+        await store.FinishAttemptAsync(attempt, outcome, error, new PhaseTimings(0.5, 0.2, seconds, 1, 0.1));
+    }
+
+    private static async Task ScoreAsync(ResultsStore store, string label, IReadOnlyList<(double Value, string? Note)> scores)
+    {
+        var previews = (await store.GetPreviewsAsync(JobId(label))).Where(preview => preview.Image.Epoch == 2).ToList();
+        for (var index = 0; index < scores.Count; index++)
+        {
+            var preview = previews[index % previews.Count];
+            await store.AddPreviewScoreAsync(preview.PreviewId, new ScoreEntry($"scorer{index}", scores[index].Value, Blind: true, scores[index].Note));
+        }
+    }
+
+    private static void WritePng(string path, Rgba32 colour, int epoch, int prompt)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var image = new Image<Rgba32>(64, 64, new Rgba32(240, 240, 240));
+        var size = 12 + epoch * 10;
+        for (var y = 32 - size / 2; y < 32 + size / 2; y++)
+        {
+            for (var x = 32 - size / 2 + prompt * 4; x < 32 + size / 2; x++)
+            {
+                image[x, y] = colour;
+            }
+        }
+
+        image.SaveAsPng(path);
+    }
+}
