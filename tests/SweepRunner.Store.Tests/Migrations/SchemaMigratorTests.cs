@@ -15,6 +15,9 @@ public sealed class SchemaMigratorTests
               "('sweeps', 'jobs', 'sweep_jobs', 'attempts', 'timings', 'metrics', 'checkpoints', 'previews', 'scores', 'events');",
         [2] = "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'attempts_by_job';",
         [3] = "SELECT count(*) FROM pragma_table_info('attempts') WHERE name = 'resumed_from_step';",
+        // Placeholder until the script that owns version 4 is merged; replace with that script's probe.
+        [4] = "SELECT (SELECT user_version FROM pragma_user_version) >= 4;",
+        [5] = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'pairwise_choices';",
     };
 
     // Rows as a version-1 SweepRunner wrote them; every later version must keep them readable.
