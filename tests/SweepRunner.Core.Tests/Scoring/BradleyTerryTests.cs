@@ -14,7 +14,7 @@ public sealed class BradleyTerryTests
     }
 
     [Fact]
-    public void One_win_between_two_items_matches_the_closed_form()
+    public void One_win_between_two_items_satisfies_the_fit_equations()
     {
         // At the fit, each item's expected wins (real game plus the virtual tie against strength 1) equal its
         // actual wins: 1 + 0.5 for the winner, 0 + 0.5 for the loser; and by symmetry p0 · p1 = 1.
