@@ -11,6 +11,7 @@ app.Configure(config =>
     config.AddCommand<RunCommand>("run").WithDescription("Plan, save and train every job of a sweep that has not succeeded yet.");
     config.AddCommand<WorkerCommand>("worker").IsHidden();
     config.AddCommand<StatusCommand>("status").WithDescription("Show the jobs of a sweep with state, progress and ETA.");
+    config.AddCommand<ServeCommand>("serve").WithDescription("Serve the scoring page: gallery, blind and pairwise scoring of a sweep's previews, ratings.");
     config.AddCommand<ExportCommand>("export").WithDescription("Export one row per job: settings, state, timings, loss, scores.");
     config.AddCommand<DoctorCommand>("doctor").WithDescription("Report versions, devices and set-up problems.");
     config.AddCommand<DemoDataCommand>("demo-data").WithDescription("Write a generated dataset in kohya layout.");
