@@ -4,6 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# The scoring page's browser tests drive the system Chromium (Debian package chromium).
+if [ ! -x /usr/bin/chromium ]; then
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    echo "installing chromium for the scoring page's browser tests"
+    $sudo apt-get update
+    $sudo apt-get install -y chromium
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
