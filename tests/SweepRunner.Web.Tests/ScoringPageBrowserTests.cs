@@ -29,6 +29,7 @@ public sealed class ScoringPageBrowserTests(HeadlessChromium chromium)
             await page.Keyboard.PressAsync(key);
         }
 
+        // Saved in the order given (scores are append-only and the latest counts).
         var rows = await running.Results.WaitForRowsAsync<ScoreRow>(
             "SELECT preview_id AS PreviewId, value AS Value, blind AS Blind, scorer AS Scorer FROM scores ORDER BY id;", r => r.Count == 3);
         Assert.Equal(
@@ -70,6 +71,27 @@ public sealed class ScoringPageBrowserTests(HeadlessChromium chromium)
         Assert.Equal([(first, 50.0, 0L, (string?)null), (second, 100.0, 0L, "eyes drift")], rows);
         Assert.NotEqual(first, second);
         Assert.Equal(running.Results.PreviewIds["base"][0], first);
+    }
+
+    [Fact]
+    public async Task Quick_rescoring_of_one_preview_is_saved_in_the_order_given_so_the_last_key_counts()
+    {
+        await using var running = await RunningServer.StartAsync();
+        var (context, page) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await PageActions.OpenAsync(page, running.PageUrl);
+        await PageActions.GiveNameAsync(page, "frank");
+        var id = await CurrentPreviewIdAsync(page);
+
+        foreach (var key in new[] { "1", "2", "3", "4", "5", "6", "7", "8", "9", "h", "4" })
+        {
+            await page.Keyboard.PressAsync(key);
+        }
+
+        var rows = await running.Results.WaitForRowsAsync<double>("SELECT value FROM scores ORDER BY id;", r => r.Count == 11);
+        Assert.Equal([10.0, 20, 30, 40, 50, 60, 70, 80, 90, 100, 40], rows);
+        var latest = Assert.Single(await running.Results.Store.GetLatestPreviewScoresAsync(ScoringResults.Sweep));
+        Assert.Equal((id, 40.0), (latest.PreviewId!.Value, latest.Value));
     }
 
     [Fact]

@@ -33,6 +33,11 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+// Saves go out one after another, so that two quick scores of one preview land in the order given
+// (scores are append-only and the latest counts).
+let saving = Promise.resolve();
+function inOrder(send) { const next = saving.then(send, send); saving = next.catch(() => {}); return next; }
+
 function say(message, failed) { const status = $('status'); status.textContent = message; status.className = failed ? 'failed' : ''; }
 function fmt(value) { return value === null || value === undefined ? '–' : (Math.round(value * 10) / 10).toString(); }
 function scoreOfKey(key) { return /^[0-9]$/.test(key) ? Number(key) * 10 : (key === '=' || key === 'h') ? 100 : null; }
@@ -174,7 +179,7 @@ async function scoreGallery(value) {
   node.badge.textContent = fmt(value) + ' …';
   node.badge.className = 'badge';
   try {
-    await api(`/api/sweeps/${encodeURIComponent(state.sweep)}/scores`, { previewId: preview.id, scorer: state.scorer, value, blind: false, note: note || null });
+    await inOrder(() => api(`/api/sweeps/${encodeURIComponent(state.sweep)}/scores`, { previewId: preview.id, scorer: state.scorer, value, blind: false, note: note || null }));
     preview.myScore = value; preview.myNote = note || null;
     node.badge.textContent = fmt(value) + ' ✓'; node.badge.className = 'badge saved';
     say(`saved ${fmt(value)} for preview ${preview.id}`);
@@ -211,7 +216,7 @@ async function scoreBlind(value) {
   const before = { myScore: item.myScore, myNote: item.myNote };
   Object.assign(item, { myScore: value, myNote: note || null });
   try {
-    const saved = await api(`/api/sweeps/${encodeURIComponent(state.sweep)}/scores`, { previewId: item.id, scorer: state.scorer, value, blind: true, note: note || null });
+    const saved = await inOrder(() => api(`/api/sweeps/${encodeURIComponent(state.sweep)}/scores`, { previewId: item.id, scorer: state.scorer, value, blind: true, note: note || null }));
     Object.assign(item, { label: saved.label, title: saved.title });
     say(`saved ${fmt(value)}: that was ${saved.label} (${saved.title})`);
     if (state.blind[state.current] === item) renderBlind();
