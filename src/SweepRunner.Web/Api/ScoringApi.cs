@@ -36,7 +36,7 @@ internal sealed class ScoringApi(ResultsStore store)
         return Ok(sweeps.Select(sweep => new SweepItem(sweep.Name, sweep.JobCount, sweep.UpdatedAt)).ToList());
     }
 
-    private Task<IResult> GalleryAsync(string sweep, string? scorer, CancellationToken cancellationToken) => Guard(async () =>
+    private Task<IResult> GalleryAsync(string sweep, string? scorer, CancellationToken cancellationToken) => Guard(sweep, async () =>
     {
         var gallery = await store.GetSweepGalleryAsync(sweep, cancellationToken);
         var scores = await store.GetLatestPreviewScoresAsync(sweep, cancellationToken);
@@ -67,7 +67,7 @@ internal sealed class ScoringApi(ResultsStore store)
         return Ok(new GalleryView(gallery.Sweep, jobs.FirstOrDefault(job => job.IsBaseline)?.Label, jobs));
     });
 
-    private Task<IResult> BlindAsync(string sweep, string? scorer, CancellationToken cancellationToken) => Guard(async () =>
+    private Task<IResult> BlindAsync(string sweep, string? scorer, CancellationToken cancellationToken) => Guard(sweep, async () =>
     {
         if (ScorerProblem(scorer) is { } problem)
         {
@@ -97,7 +97,7 @@ internal sealed class ScoringApi(ResultsStore store)
         return Ok(new BlindQueue(gallery.Sweep, items));
     });
 
-    private Task<IResult> PairAsync(string sweep, string? scorer, CancellationToken cancellationToken) => Guard(async () =>
+    private Task<IResult> PairAsync(string sweep, string? scorer, CancellationToken cancellationToken) => Guard(sweep, async () =>
     {
         if (ScorerProblem(scorer) is { } problem)
         {
@@ -117,7 +117,7 @@ internal sealed class ScoringApi(ResultsStore store)
         return Ok(new PairView(gallery.Sweep, Side(left), Side(right), left.Image.Prompt, choices.Count, null));
     });
 
-    private Task<IResult> RatingsAsync(string sweep, CancellationToken cancellationToken) => Guard(async () =>
+    private Task<IResult> RatingsAsync(string sweep, CancellationToken cancellationToken) => Guard(sweep, async () =>
     {
         var gallery = await store.GetSweepGalleryAsync(sweep, cancellationToken);
         var scores = await store.GetLatestPreviewScoresAsync(sweep, cancellationToken);
@@ -147,7 +147,7 @@ internal sealed class ScoringApi(ResultsStore store)
         return Ok(new RatingsView(gallery.Sweep, jobs));
     });
 
-    private Task<IResult> AddScoreAsync(string sweep, HttpRequest request, CancellationToken cancellationToken) => Guard(async () =>
+    private Task<IResult> AddScoreAsync(string sweep, HttpRequest request, CancellationToken cancellationToken) => Guard(sweep, async () =>
     {
         var (body, bodyProblem) = await ReadBodyAsync<ScoreRequest>(request, cancellationToken);
         if (body is null)
@@ -178,7 +178,7 @@ internal sealed class ScoringApi(ResultsStore store)
         return Ok(new ScoreSaved(scoreId, body.PreviewId.Value, body.Value.Value, body.Blind, job.Label, JobTitles.Title(JobTitles.Diff(job.DiffJson))));
     });
 
-    private Task<IResult> AddChoiceAsync(string sweep, HttpRequest request, CancellationToken cancellationToken) => Guard(async () =>
+    private Task<IResult> AddChoiceAsync(string sweep, HttpRequest request, CancellationToken cancellationToken) => Guard(sweep, async () =>
     {
         var (body, bodyProblem) = await ReadBodyAsync<ChoiceRequest>(request, cancellationToken);
         if (body is null)
@@ -268,19 +268,17 @@ internal sealed class ScoringApi(ResultsStore store)
         }
     }
 
-    private static async Task<IResult> Guard(Func<Task<IResult>> handler)
+    /// <summary>Turns the store's refusals into answers: 404 for a sweep the database does not hold, 400 otherwise; the store's message says what to do.</summary>
+    private async Task<IResult> Guard(string sweep, Func<Task<IResult>> handler)
     {
         try
         {
             return await handler();
         }
-        catch (ResultsStoreException exception) when (exception.Message.Contains("no sweep named", StringComparison.Ordinal))
-        {
-            return Results.Json(new ErrorView(exception.Message), Json, statusCode: StatusCodes.Status404NotFound);
-        }
         catch (ResultsStoreException exception)
         {
-            return BadRequest(exception.Message);
+            var known = (await store.ListSweepsAsync()).Any(summary => summary.Name == sweep);
+            return known ? BadRequest(exception.Message) : Results.Json(new ErrorView(exception.Message), Json, statusCode: StatusCodes.Status404NotFound);
         }
     }
 
