@@ -74,6 +74,31 @@ public sealed class ScoringPageBrowserTests(HeadlessChromium chromium)
     }
 
     [Fact]
+    public async Task The_baseline_is_shown_beside_a_job_and_in_the_zoom()
+    {
+        await using var running = await RunningServer.StartAsync();
+        var (context, page) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await PageActions.OpenAsync(page, running.PageUrl);
+        await PageActions.GiveNameAsync(page, "gina");
+        var titles = await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('section.job h2')].map(h => h.textContent)");
+        Assert.StartsWith("base baseline", titles[0], StringComparison.Ordinal);
+        Assert.StartsWith("lion optimizer_type=Lion, learning_rate=0.0001", titles[2], StringComparison.Ordinal);
+
+        await page.ClickAsync("#beside");
+        await PageActions.WaitReadyAsync(page);
+        var beside = await page.EvaluateExpressionAsync<long[]>("[...document.querySelectorAll('section.job[data-label=alpha1] .tile.ref')].map(t => Number(t.dataset.id))");
+        Assert.Equal(running.Results.PreviewIds["base"], beside);
+
+        var alphaFirst = running.Results.PreviewIds["alpha1"][0];
+        await page.ClickAsync($".tile[data-id=\"{alphaFirst}\"]:not(.ref)");
+        var zoomed = await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('#zoom:not([hidden]) img')].map(i => new URL(i.src).pathname)");
+        Assert.Equal([$"/images/{alphaFirst}", $"/images/{running.Results.PreviewIds["base"][0]}"], zoomed);
+        await page.Keyboard.PressAsync("Escape");
+        Assert.True(await page.EvaluateExpressionAsync<bool>("document.getElementById('zoom').hidden"));
+    }
+
+    [Fact]
     public async Task Quick_rescoring_of_one_preview_is_saved_in_the_order_given_so_the_last_key_counts()
     {
         await using var running = await RunningServer.StartAsync();

@@ -104,9 +104,12 @@ function tile(preview, navigable) {
   return node;
 }
 
-function grid(job, navigable) {
-  const epochs = [...new Set(job.previews.map(p => p.epoch))].sort((a, b) => a - b);
-  const prompts = [...new Set(job.previews.map(p => p.promptIndex))].sort((a, b) => a - b);
+// A job's previews: a row per epoch, a column per prompt. `like` (another job) picks the rows and columns,
+// so that the baseline's grid beside a job lines up with it.
+function grid(job, navigable, like) {
+  const shape = like && like.previews.length > 0 ? like : job;
+  const epochs = [...new Set(shape.previews.map(p => p.epoch))].sort((a, b) => a - b);
+  const prompts = [...new Set(shape.previews.map(p => p.promptIndex))].sort((a, b) => a - b);
   if (epochs.length === 0) return el('p', { class: 'empty' }, `no previews yet (${job.state})`);
   const head = el('tr', null, el('th'), prompts.map(p => el('th', null, `prompt ${p}`)));
   const rows = epochs.map(epoch => el('tr', null, el('th', null, `epoch ${epoch}`),
@@ -121,12 +124,14 @@ async function showGallery(view) {
   const beside = localStorage.getItem('sweeprunner.beside') === '1';
   const toggle = el('label', null, el('input', { type: 'checkbox', id: 'beside', ...(beside ? { checked: '' } : {}), onchange: e => { localStorage.setItem('sweeprunner.beside', e.target.checked ? '1' : '0'); show(); } }), ' show the baseline beside each job');
   const sections = gallery.jobs.map(job => {
-    const own = el('div', null, el('div', { class: 'grid-title' }, job.label), grid(job, true));
     const body = beside && baseline && job !== baseline
-      ? el('div', { class: 'pair-of-grids' }, own, el('div', null, el('div', { class: 'grid-title' }, `baseline (${baseline.label})`), grid(baseline, false)))
-      : own;
+      ? el('div', { class: 'pair-of-grids' },
+          el('div', null, el('div', { class: 'grid-title' }, job.label), grid(job, true)),
+          el('div', null, el('div', { class: 'grid-title' }, `baseline (${baseline.label})`), grid(baseline, false, job)))
+      : grid(job, true);
     return el('section', { class: 'job', 'data-label': job.label },
-      el('h2', null, el('span', { class: 'label' }, job.label), ' ', job.title, el('span', { class: 'state' }, job.state), job.duplicateOf ? el('span', { class: 'state' }, `same job as ${job.duplicateOf}`) : null),
+      el('h2', null, el('span', { class: 'label' }, job.label), job.title !== job.label ? ' ' + job.title : null,
+        el('span', { class: 'state' }, job.state), job.duplicateOf ? el('span', { class: 'state' }, `same job as ${job.duplicateOf}`) : null),
       body);
   });
   view.replaceChildren(el('p', null, baseline ? `Baseline: ${baseline.label}. ` : 'No baseline (a job with no changed settings) in this sweep. ', toggle), ...sections);
