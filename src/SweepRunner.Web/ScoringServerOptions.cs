@@ -55,7 +55,7 @@ public sealed record ScoringServerOptions
         if (!IPAddress.IsLoopback(address) && Token is null)
         {
             return $"--address {Address} lets other machines reach the scoring page; give a --token that every request must carry " +
-                   "(for example --token $(openssl rand -hex 16)), or keep the default address 127.0.0.1";
+                   "(a long random string), or keep the default address 127.0.0.1";
         }
 
         return null;
