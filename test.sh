@@ -4,9 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# The report tests open a report in a real headless Chromium, which they never download.
+# The scoring page's and the report's browser tests drive the system Chromium (Debian package chromium);
+# they never download a browser.
 if [ -z "${SWEEPRUNNER_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
-    echo "installing chromium for the report tests"
+    echo "installing chromium for the browser tests"
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium

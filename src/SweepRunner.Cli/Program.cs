@@ -13,6 +13,7 @@ app.Configure(config =>
     config.AddCommand<StatusCommand>("status").WithDescription("Show the jobs of a sweep with state, progress and ETA.");
     config.AddCommand<ScoreCommand>("score").WithDescription("Score a job (0-100) by label, or import scores from a CSV file.");
     config.AddCommand<ReportCommand>("report").WithDescription("Write an HTML report of a sweep: summary, grids, charts, verdicts, failures, data files.");
+    config.AddCommand<ServeCommand>("serve").WithDescription("Serve the scoring page: gallery, blind and pairwise scoring of a sweep's previews, ratings.");
     config.AddCommand<ExportCommand>("export").WithDescription("Export one row per job: settings, state, timings, loss, scores.");
     config.AddCommand<DoctorCommand>("doctor").WithDescription("Report versions, devices and set-up problems.");
     config.AddCommand<DemoDataCommand>("demo-data").WithDescription("Write a generated dataset in kohya layout.");

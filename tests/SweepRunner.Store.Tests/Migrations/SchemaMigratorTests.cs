@@ -16,6 +16,7 @@ public sealed class SchemaMigratorTests
         [2] = "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'attempts_by_job';",
         [3] = "SELECT count(*) FROM pragma_table_info('attempts') WHERE name = 'resumed_from_step';",
         [4] = "SELECT count(*) FROM pragma_table_info('scores') WHERE name = 'epoch';",
+        [5] = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'pairwise_choices';",
     };
 
     // Rows as a version-1 SweepRunner wrote them; every later version must keep them readable.

@@ -1,0 +1,122 @@
+using Dapper;
+using SweepRunner.Store.Model;
+using SweepRunner.Store.Time;
+
+namespace SweepRunner.Store;
+
+/// <summary>What the scoring page reads: a sweep's jobs with their previews, one preview's file, and the scores given in a sweep.</summary>
+public sealed partial class ResultsStore
+{
+    private const string GalleryJobsSql =
+        """
+        SELECT sj.label AS Label, sj.job_id AS JobId, sj.position AS Position, sj.diff_json AS DiffJson,
+               sj.duplicate_of_label AS DuplicateOfLabel, j.state AS State
+        FROM sweep_jobs sj
+        JOIN jobs j ON j.id = sj.job_id
+        WHERE sj.sweep_id = @SweepId
+        ORDER BY sj.position, sj.label;
+        """;
+
+    private const string GalleryPreviewsSql =
+        """
+        SELECT id AS PreviewId, job_id AS JobId, attempt_id AS AttemptId, epoch AS Epoch, prompt_index AS PromptIndex,
+               prompt AS Prompt, negative_prompt AS NegativePrompt, seed AS Seed, sampler AS Sampler,
+               sample_steps AS SampleSteps, cfg_scale AS CfgScale, width AS Width, height AS Height,
+               path AS Path, sha256 AS Sha256, bytes AS Bytes, created_at AS CreatedAt
+        FROM previews
+        WHERE job_id IN (SELECT job_id FROM sweep_jobs WHERE sweep_id = @SweepId)
+        ORDER BY job_id, epoch, prompt_index;
+        """;
+
+    private const string PreviewByIdSql =
+        """
+        SELECT id AS PreviewId, job_id AS JobId, attempt_id AS AttemptId, epoch AS Epoch, prompt_index AS PromptIndex,
+               prompt AS Prompt, negative_prompt AS NegativePrompt, seed AS Seed, sampler AS Sampler,
+               sample_steps AS SampleSteps, cfg_scale AS CfgScale, width AS Width, height AS Height,
+               path AS Path, sha256 AS Sha256, bytes AS Bytes, created_at AS CreatedAt
+        FROM previews
+        WHERE id = @PreviewId;
+        """;
+
+    private const string LatestPreviewScoresOfSweepSql =
+        """
+        SELECT ScoreId, JobId, PreviewId, Scorer, Value, Blind, Note, ScoredAt
+        FROM (
+            SELECT id AS ScoreId, job_id AS JobId, preview_id AS PreviewId, scorer AS Scorer, value AS Value,
+                   blind AS Blind, note AS Note, scored_at AS ScoredAt,
+                   row_number() OVER (PARTITION BY preview_id, scorer ORDER BY id DESC) AS recency
+            FROM scores
+            WHERE preview_id IS NOT NULL
+              AND job_id IN (SELECT job_id FROM sweep_jobs WHERE sweep_id = @SweepId)
+        )
+        WHERE recency = 1
+        ORDER BY PreviewId, Scorer;
+        """;
+
+    /// <summary>
+    /// A sweep's jobs in plan order with label, diff against the base, state and previews (by epoch and prompt).
+    /// Reads the database afresh, so previews recorded by a running sweep appear on the next call.
+    /// </summary>
+    public Task<SweepGallery> GetSweepGalleryAsync(string sweepName, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            async (connection, transaction, token) =>
+            {
+                var sweep = await FindSweepAsync(connection, transaction, sweepName, token);
+                var jobs = await connection.QueryAsync<GalleryJobRow>(new CommandDefinition(
+                    GalleryJobsSql, new { SweepId = sweep.Id }, transaction, cancellationToken: token));
+                var previews = (await connection.QueryAsync<PreviewRow>(new CommandDefinition(
+                        GalleryPreviewsSql, new { SweepId = sweep.Id }, transaction, cancellationToken: token)))
+                    .Select(row => row.ToStored())
+                    .ToLookup(preview => preview.JobId, StringComparer.Ordinal);
+                return new SweepGallery(
+                    sweep.Name,
+                    jobs.Select(job => new GalleryJob(
+                        job.Label,
+                        job.JobId,
+                        (int)job.Position,
+                        job.DiffJson,
+                        job.DuplicateOfLabel,
+                        StoredNames.ParseJobState(job.State),
+                        previews[job.JobId].ToList())).ToList());
+            },
+            cancellationToken);
+
+    /// <summary>One recorded preview (its file path is relative to <see cref="ResultsFolder"/>), or null when no preview has that id.</summary>
+    public Task<StoredPreview?> FindPreviewAsync(long previewId, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            async (connection, transaction, token) =>
+            {
+                var row = await connection.QuerySingleOrDefaultAsync<PreviewRow>(new CommandDefinition(
+                    PreviewByIdSql, new { PreviewId = previewId }, transaction, cancellationToken: token));
+                return row?.ToStored();
+            },
+            cancellationToken);
+
+    /// <summary>For each preview of a sweep's jobs and each scorer, the latest score given to that preview.</summary>
+    public Task<IReadOnlyList<LatestScore>> GetLatestPreviewScoresAsync(string sweepName, CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<LatestScore>>(
+            async (connection, transaction, token) =>
+            {
+                var sweep = await FindSweepAsync(connection, transaction, sweepName, token);
+                var rows = await connection.QueryAsync<LatestScoreRow>(new CommandDefinition(
+                    LatestPreviewScoresOfSweepSql, new { SweepId = sweep.Id }, transaction, cancellationToken: token));
+                return rows.Select(row => new LatestScore(
+                    row.ScoreId, row.JobId, row.PreviewId, row.Scorer, row.Value, row.Blind, row.Note, UtcText.Parse(row.ScoredAt))).ToList();
+            },
+            cancellationToken);
+
+    private sealed class GalleryJobRow
+    {
+        public string Label { get; init; } = "";
+
+        public string JobId { get; init; } = "";
+
+        public long Position { get; init; }
+
+        public string DiffJson { get; init; } = "{}";
+
+        public string? DuplicateOfLabel { get; init; }
+
+        public string State { get; init; } = "";
+    }
+}

@@ -1,0 +1,288 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SweepRunner.Core.Scoring;
+using SweepRunner.Store;
+using SweepRunner.Store.Errors;
+using SweepRunner.Store.Model;
+
+namespace SweepRunner.Web.Api;
+
+/// <summary>The JSON API of the scoring page. Every call reads the store afresh, so a running sweep's new previews show up.</summary>
+internal sealed class ScoringApi(ResultsStore store)
+{
+    private const int MaxScorerLength = 64;
+    private const int MaxNoteLength = 2000;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/sweeps", ListSweepsAsync);
+        routes.MapGet("/api/sweeps/{sweep}/gallery", GalleryAsync);
+        routes.MapGet("/api/sweeps/{sweep}/blind", BlindAsync);
+        routes.MapGet("/api/sweeps/{sweep}/pair", PairAsync);
+        routes.MapGet("/api/sweeps/{sweep}/ratings", RatingsAsync);
+        routes.MapPost("/api/sweeps/{sweep}/scores", AddScoreAsync);
+        routes.MapPost("/api/sweeps/{sweep}/pairwise", AddChoiceAsync);
+    }
+
+    private async Task<IResult> ListSweepsAsync(CancellationToken cancellationToken)
+    {
+        var sweeps = await store.ListSweepsAsync(cancellationToken);
+        return Ok(sweeps.Select(sweep => new SweepItem(sweep.Name, sweep.JobCount, sweep.UpdatedAt)).ToList());
+    }
+
+    private Task<IResult> GalleryAsync(string sweep, string? scorer, CancellationToken cancellationToken) => Guard(sweep, async () =>
+    {
+        var gallery = await store.GetSweepGalleryAsync(sweep, cancellationToken);
+        var scores = await store.GetLatestPreviewScoresAsync(sweep, cancellationToken);
+        var byPreview = scores.ToLookup(score => score.PreviewId!.Value);
+        var jobs = gallery.Jobs.Select(job =>
+        {
+            var diff = JobTitles.Diff(job.DiffJson);
+            var previews = job.Previews.Select(preview =>
+            {
+                var all = byPreview[preview.PreviewId].ToList();
+                var mine = scorer is null ? null : all.FirstOrDefault(score => score.Scorer == scorer);
+                return new PreviewView(
+                    preview.PreviewId,
+                    preview.Image.Epoch,
+                    preview.Image.PromptIndex,
+                    preview.Image.Prompt,
+                    preview.Image.Seed,
+                    preview.Image.Width,
+                    preview.Image.Height,
+                    ImageUrl(preview.PreviewId),
+                    mine?.Value,
+                    mine?.Note,
+                    all.Count == 0 ? null : all.Average(score => score.Value),
+                    all.Count);
+            }).ToList();
+            return new JobView(job.Label, job.JobId, JobTitles.Title(diff), diff, StoredNames.Of(job.State), diff.Count == 0, job.DuplicateOfLabel, previews);
+        }).ToList();
+        return Ok(new GalleryView(gallery.Sweep, jobs.FirstOrDefault(job => job.IsBaseline)?.Label, jobs));
+    });
+
+    private Task<IResult> BlindAsync(string sweep, string? scorer, CancellationToken cancellationToken) => Guard(sweep, async () =>
+    {
+        if (ScorerProblem(scorer) is { } problem)
+        {
+            return BadRequest(problem);
+        }
+
+        var gallery = await store.GetSweepGalleryAsync(sweep, cancellationToken);
+        var mine = (await store.GetLatestPreviewScoresAsync(sweep, cancellationToken))
+            .Where(score => score.Scorer == scorer && score.Blind)
+            .ToDictionary(score => score.PreviewId!.Value);
+        var items = UniquePreviews(gallery)
+            .OrderBy(entry => ShuffleKey(sweep, scorer!, entry.Preview.PreviewId))
+            .Select(entry =>
+            {
+                var scored = mine.GetValueOrDefault(entry.Preview.PreviewId);
+                return new BlindItem(
+                    entry.Preview.PreviewId,
+                    ImageUrl(entry.Preview.PreviewId),
+                    entry.Preview.Image.Width,
+                    entry.Preview.Image.Height,
+                    scored?.Value,
+                    scored?.Note,
+                    scored is null ? null : entry.Job.Label,
+                    scored is null ? null : JobTitles.Title(JobTitles.Diff(entry.Job.DiffJson)));
+            })
+            .ToList();
+        return Ok(new BlindQueue(gallery.Sweep, items));
+    });
+
+    private Task<IResult> PairAsync(string sweep, string? scorer, CancellationToken cancellationToken) => Guard(sweep, async () =>
+    {
+        if (ScorerProblem(scorer) is { } problem)
+        {
+            return BadRequest(problem);
+        }
+
+        var gallery = await store.GetSweepGalleryAsync(sweep, cancellationToken);
+        var choices = (await store.GetPairwiseChoicesAsync(sweep, cancellationToken)).Where(choice => choice.Scorer == scorer).ToList();
+        var previews = UniquePreviews(gallery).Select(entry => entry.Preview).ToList();
+        var pair = PairPicker.Pick(previews, choices.Select(choice => (choice.FirstPreviewId, choice.SecondPreviewId)), Random.Shared);
+        if (pair is not var (left, right))
+        {
+            return Ok(new PairView(gallery.Sweep, null, null, null, choices.Count,
+                "No pair to compare yet: pairs need previews of the same epoch, prompt and seed from two jobs. Reload when the sweep has made more previews."));
+        }
+
+        return Ok(new PairView(gallery.Sweep, Side(left), Side(right), left.Image.Prompt, choices.Count, null));
+    });
+
+    private Task<IResult> RatingsAsync(string sweep, CancellationToken cancellationToken) => Guard(sweep, async () =>
+    {
+        var gallery = await store.GetSweepGalleryAsync(sweep, cancellationToken);
+        var scores = await store.GetLatestPreviewScoresAsync(sweep, cancellationToken);
+        var choices = await store.GetPairwiseChoicesAsync(sweep, cancellationToken);
+        var jobIds = gallery.Jobs.Select(job => job.JobId).Distinct(StringComparer.Ordinal).ToList();
+        var pairwise = BradleyTerry.Ratings(jobIds, choices.Select(choice => (choice.WinnerJobId, choice.LoserJobId)));
+        var comparisons = choices
+            .SelectMany(choice => new[] { choice.FirstJobId, choice.SecondJobId })
+            .GroupBy(jobId => jobId, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal);
+        var scoresByJob = scores.ToLookup(score => score.JobId, StringComparer.Ordinal);
+        var jobs = gallery.Jobs.Select(job =>
+        {
+            var diff = JobTitles.Diff(job.DiffJson);
+            var direct = scoresByJob[job.JobId].ToList();
+            var compared = comparisons.GetValueOrDefault(job.JobId);
+            return new JobRating(
+                job.Label,
+                JobTitles.Title(diff),
+                StoredNames.Of(job.State),
+                diff.Count == 0,
+                direct.Count == 0 ? null : direct.Average(score => score.Value),
+                direct.Count,
+                compared == 0 ? null : pairwise[job.JobId],
+                compared);
+        }).ToList();
+        return Ok(new RatingsView(gallery.Sweep, jobs));
+    });
+
+    private Task<IResult> AddScoreAsync(string sweep, HttpRequest request, CancellationToken cancellationToken) => Guard(sweep, async () =>
+    {
+        var (body, bodyProblem) = await ReadBodyAsync<ScoreRequest>(request, cancellationToken);
+        if (body is null)
+        {
+            return BadRequest(bodyProblem!);
+        }
+
+        var problem = ScorerProblem(body.Scorer)
+            ?? (body.PreviewId is null ? "give the previewId of the preview to score" : null)
+            ?? (body.Value is not { } value || !double.IsFinite(value) || value is < 0 or > 100
+                ? $"a score is a number from 0 to 100; got {body.Value?.ToString(CultureInfo.InvariantCulture) ?? "none"}"
+                : null)
+            ?? (body.Note is { Length: > MaxNoteLength } ? $"a note holds at most {MaxNoteLength} characters" : null);
+        if (problem is not null)
+        {
+            return BadRequest(problem);
+        }
+
+        var gallery = await store.GetSweepGalleryAsync(sweep, cancellationToken);
+        var job = JobOfPreview(gallery, body.PreviewId!.Value);
+        if (job is null)
+        {
+            return BadRequest($"no preview with id {body.PreviewId} in sweep '{sweep}'; reload the page");
+        }
+
+        var note = string.IsNullOrWhiteSpace(body.Note) ? null : body.Note.Trim();
+        var scoreId = await store.AddPreviewScoreAsync(body.PreviewId.Value, new ScoreEntry(body.Scorer!.Trim(), body.Value!.Value, body.Blind, note), cancellationToken);
+        return Ok(new ScoreSaved(scoreId, body.PreviewId.Value, body.Value.Value, body.Blind, job.Label, JobTitles.Title(JobTitles.Diff(job.DiffJson))));
+    });
+
+    private Task<IResult> AddChoiceAsync(string sweep, HttpRequest request, CancellationToken cancellationToken) => Guard(sweep, async () =>
+    {
+        var (body, bodyProblem) = await ReadBodyAsync<ChoiceRequest>(request, cancellationToken);
+        if (body is null)
+        {
+            return BadRequest(bodyProblem!);
+        }
+
+        if (ScorerProblem(body.Scorer) is { } scorerProblem)
+        {
+            return BadRequest(scorerProblem);
+        }
+
+        if (body is not { LeftId: { } leftId, RightId: { } rightId, ChosenId: { } chosenId })
+        {
+            return BadRequest("give leftId, rightId and chosenId (one of the two)");
+        }
+
+        if (chosenId != leftId && chosenId != rightId)
+        {
+            return BadRequest($"the chosen preview {chosenId} is neither {leftId} nor {rightId}");
+        }
+
+        var gallery = await store.GetSweepGalleryAsync(sweep, cancellationToken);
+        var previews = gallery.Jobs.SelectMany(job => job.Previews).DistinctBy(preview => preview.PreviewId).ToDictionary(preview => preview.PreviewId);
+        if (!previews.TryGetValue(leftId, out var left) || !previews.TryGetValue(rightId, out var right))
+        {
+            return BadRequest($"previews {leftId} and {rightId} must both be previews of sweep '{sweep}'; reload the page");
+        }
+
+        if (left.JobId == right.JobId || PairPicker.GroupOf(left) != PairPicker.GroupOf(right))
+        {
+            return BadRequest($"previews {leftId} and {rightId} cannot be compared: a pair is the same epoch, prompt and seed from two different jobs");
+        }
+
+        var choiceId = await store.AddPairwiseChoiceAsync(new PairwiseChoice(leftId, rightId, chosenId, body.Scorer!.Trim()), cancellationToken);
+        var winner = chosenId == leftId ? left : right;
+        var loser = chosenId == leftId ? right : left;
+        return Ok(new ChoiceSaved(choiceId, LabelOf(gallery, winner.JobId), LabelOf(gallery, loser.JobId)));
+    });
+
+    public static string ImageUrl(long previewId) => string.Create(CultureInfo.InvariantCulture, $"/images/{previewId}");
+
+    private static IEnumerable<(GalleryJob Job, StoredPreview Preview)> UniquePreviews(SweepGallery gallery) =>
+        gallery.Jobs.SelectMany(job => job.Previews.Select(preview => (job, preview))).DistinctBy(entry => entry.preview.PreviewId);
+
+    private static GalleryJob? JobOfPreview(SweepGallery gallery, long previewId) =>
+        gallery.Jobs.FirstOrDefault(job => job.Previews.Any(preview => preview.PreviewId == previewId));
+
+    private static string LabelOf(SweepGallery gallery, string jobId) => gallery.Jobs.First(job => job.JobId == jobId).Label;
+
+    private static PairSide Side(StoredPreview preview) =>
+        new(preview.PreviewId, ImageUrl(preview.PreviewId), preview.Image.Width, preview.Image.Height);
+
+    /// <summary>A stable order per scorer and sweep that tells nothing about the jobs (FNV-1a of the three).</summary>
+    private static ulong ShuffleKey(string sweep, string scorer, long previewId)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{sweep}\n{scorer}\n{previewId}")))
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        return hash;
+    }
+
+    private static string? ScorerProblem(string? scorer) =>
+        string.IsNullOrWhiteSpace(scorer) ? "give the scorer's name (scorer)"
+        : scorer.Trim().Length > MaxScorerLength ? $"a scorer's name holds at most {MaxScorerLength} characters"
+        : null;
+
+    private static async Task<(T? Body, string? Problem)> ReadBodyAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!request.HasJsonContentType())
+        {
+            return (null, "send the request body as JSON (Content-Type: application/json)");
+        }
+
+        try
+        {
+            var body = await request.ReadFromJsonAsync<T>(Json, cancellationToken);
+            return body is null ? (null, "the request body is empty") : (body, null);
+        }
+        catch (JsonException exception)
+        {
+            return (null, $"the request body is not valid JSON for this call: {exception.Message}");
+        }
+    }
+
+    /// <summary>Turns the store's refusals into answers: 404 for a sweep the database does not hold, 400 otherwise; the store's message says what to do.</summary>
+    private async Task<IResult> Guard(string sweep, Func<Task<IResult>> handler)
+    {
+        try
+        {
+            return await handler();
+        }
+        catch (ResultsStoreException exception)
+        {
+            var known = (await store.ListSweepsAsync()).Any(summary => summary.Name == sweep);
+            return known ? BadRequest(exception.Message) : Results.Json(new ErrorView(exception.Message), Json, statusCode: StatusCodes.Status404NotFound);
+        }
+    }
+
+    private static IResult Ok<T>(T value) => Results.Json(value, Json);
+
+    private static IResult BadRequest(string message) => Results.Json(new ErrorView(message), Json, statusCode: StatusCodes.Status400BadRequest);
+}

@@ -1,0 +1,63 @@
+using System.Net;
+
+namespace SweepRunner.Web;
+
+/// <summary>
+/// Where the scoring page listens and what it serves. Any address other than a loopback one needs a
+/// <see cref="Token"/>, which every request must then carry.
+/// </summary>
+public sealed record ScoringServerOptions
+{
+    public const string DefaultAddress = "127.0.0.1";
+    public const int DefaultPort = 5180;
+
+    public ScoringServerOptions(string resultsFolder)
+    {
+        ResultsFolder = resultsFolder;
+    }
+
+    /// <summary>The results folder holding sweeprunner.db and the preview files.</summary>
+    public string ResultsFolder { get; init; }
+
+    /// <summary>An IP address, or <c>localhost</c>.</summary>
+    public string Address { get; init; } = DefaultAddress;
+
+    /// <summary>The TCP port; 0 picks a free one (see <see cref="ScoringServer.Url"/>).</summary>
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>When set, every request must carry it (query <c>token</c> or header <c>X-SweepRunner-Token</c>).</summary>
+    public string? Token { get; init; }
+
+    /// <summary>The address to bind, or null when <see cref="Address"/> is not an IP address or localhost.</summary>
+    internal IPAddress? BindAddress =>
+        string.Equals(Address, "localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback
+        : IPAddress.TryParse(Address, out var address) ? address
+        : null;
+
+    /// <summary>What is wrong with these options, in words for the user; null when they can be used.</summary>
+    public string? Problem()
+    {
+        if (BindAddress is not { } address)
+        {
+            return $"--address '{Address}' is not an IP address (for example 127.0.0.1, 0.0.0.0 or ::1) or localhost";
+        }
+
+        if (Port is < 0 or > 65535)
+        {
+            return $"--port must be between 0 and 65535, not {Port}";
+        }
+
+        if (Token is not null && (Token.Length < 8 || Token.Any(char.IsWhiteSpace)))
+        {
+            return "--token must be at least 8 characters without spaces";
+        }
+
+        if (!IPAddress.IsLoopback(address) && Token is null)
+        {
+            return $"--address {Address} lets other machines reach the scoring page; give a --token that every request must carry " +
+                   "(a long random string), or keep the default address 127.0.0.1";
+        }
+
+        return null;
+    }
+}

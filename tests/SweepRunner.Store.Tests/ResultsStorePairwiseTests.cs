@@ -1,0 +1,104 @@
+using Microsoft.Data.Sqlite;
+using SweepRunner.Store.Errors;
+using SweepRunner.Store.Model;
+using SweepRunner.Store.Tests.Support;
+
+namespace SweepRunner.Store.Tests;
+
+public sealed class ResultsStorePairwiseTests
+{
+    [Fact]
+    public async Task Choices_are_recorded_with_scorer_time_and_both_jobs()
+    {
+        using var folder = new TemporaryFolder();
+        var clock = ManualTimeProvider.AtSampleDate();
+        var store = await ResultsStore.OpenAsync(folder.Path, clock);
+        var (dim8, dim16) = await TwoJobsWithPreviewsAsync(store, "dims");
+
+        var first = await store.AddPairwiseChoiceAsync(new PairwiseChoice(dim8, dim16, dim16, "alice"));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var second = await store.AddPairwiseChoiceAsync(new PairwiseChoice(dim16, dim8, dim8, "bob"));
+
+        var choices = await store.GetPairwiseChoicesAsync("dims");
+
+        Assert.Equal([first, second], choices.Select(choice => choice.ChoiceId));
+        Assert.Equal(("job-dim8", "job-dim16", "job-dim16", "job-dim8"), (choices[0].FirstJobId, choices[0].SecondJobId, choices[0].WinnerJobId, choices[0].LoserJobId));
+        Assert.Equal(("bob", clock.GetUtcNow(), "job-dim8"), (choices[1].Scorer, choices[1].ChosenAt, choices[1].WinnerJobId));
+    }
+
+    [Fact]
+    public async Task Choices_of_another_sweep_are_not_listed()
+    {
+        using var folder = new TemporaryFolder();
+        var store = await ResultsStore.OpenAsync(folder.Path);
+        var (dim8, dim16) = await TwoJobsWithPreviewsAsync(store, "dims");
+        await store.RegisterSweepAsync(Sweeps.DimSweep("only-dim8", 8));
+        await store.AddPairwiseChoiceAsync(new PairwiseChoice(dim8, dim16, dim8, "alice"));
+
+        Assert.Single(await store.GetPairwiseChoicesAsync("dims"));
+        Assert.Empty(await store.GetPairwiseChoicesAsync("only-dim8"));
+    }
+
+    [Fact]
+    public async Task A_choice_outside_the_pair_the_same_preview_twice_or_no_scorer_is_refused()
+    {
+        using var folder = new TemporaryFolder();
+        var store = await ResultsStore.OpenAsync(folder.Path);
+        var (dim8, dim16) = await TwoJobsWithPreviewsAsync(store, "dims");
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.AddPairwiseChoiceAsync(new PairwiseChoice(dim8, dim16, dim16 + 50, "alice")));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.AddPairwiseChoiceAsync(new PairwiseChoice(dim8, dim8, dim8, "alice")));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.AddPairwiseChoiceAsync(new PairwiseChoice(dim8, dim16, dim8, " ")));
+
+        Assert.Empty(await store.GetPairwiseChoicesAsync("dims"));
+    }
+
+    [Fact]
+    public async Task A_choice_between_unknown_previews_is_refused_naming_the_database()
+    {
+        using var folder = new TemporaryFolder();
+        var store = await ResultsStore.OpenAsync(folder.Path);
+        var (dim8, _) = await TwoJobsWithPreviewsAsync(store, "dims");
+
+        var refusal = await Assert.ThrowsAsync<ResultsStoreException>(() => store.AddPairwiseChoiceAsync(new PairwiseChoice(dim8, 999, 999, "alice")));
+
+        Assert.Contains(folder.DatabasePath, refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("999", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_schema_keeps_choices_append_only_and_the_chosen_preview_in_the_pair()
+    {
+        using var folder = new TemporaryFolder();
+        var store = await ResultsStore.OpenAsync(folder.Path);
+        var (dim8, dim16) = await TwoJobsWithPreviewsAsync(store, "dims");
+        await store.AddPairwiseChoiceAsync(new PairwiseChoice(dim8, dim16, dim8, "alice"));
+
+        var changed = Assert.Throws<SqliteException>(() => RawDatabase.Execute(folder.DatabasePath, "UPDATE pairwise_choices SET chosen_preview_id = second_preview_id;"));
+        var deleted = Assert.Throws<SqliteException>(() => RawDatabase.Execute(folder.DatabasePath, "DELETE FROM pairwise_choices;"));
+        var outside = Assert.Throws<SqliteException>(() => RawDatabase.Execute(
+            folder.DatabasePath,
+            "INSERT INTO pairwise_choices (first_preview_id, second_preview_id, chosen_preview_id, scorer, chosen_at) VALUES (@A, @B, @A + @B, 'x', '2025-01-01T00:00:00.0000000Z');",
+            new { A = dim8, B = dim16 }));
+
+        Assert.Contains("append-only", changed.Message, StringComparison.Ordinal);
+        Assert.Contains("append-only", deleted.Message, StringComparison.Ordinal);
+        Assert.Contains("constraint failed", outside.Message, StringComparison.Ordinal);
+        Assert.Equal(dim8, Assert.Single(await store.GetPairwiseChoicesAsync("dims")).ChosenPreviewId);
+    }
+
+    private static async Task<(long Dim8, long Dim16)> TwoJobsWithPreviewsAsync(ResultsStore store, string sweep)
+    {
+        await store.RegisterSweepAsync(Sweeps.DimSweep(sweep, 8, 16));
+        var ids = new List<long>();
+        foreach (var dim in new[] { 8, 16 })
+        {
+            var attempt = await store.StartAttemptAsync(new AttemptStart($"job-dim{dim}", "host", 1, "cpu"));
+            ids.Add(await store.RecordPreviewAsync(attempt, new PreviewImage(
+                1, 0, "a photo of sks person", "", 42, "euler_a", 20, 7, 64, 64,
+                new ArtifactFile($"{sweep}/dim{dim}/e1-p0.png", 10, new string('d', 64)))));
+        }
+
+        return (ids[0], ids[1]);
+    }
+}
