@@ -101,7 +101,7 @@ public sealed partial class ResultsStore
                 var rows = await connection.QueryAsync<LatestScoreRow>(new CommandDefinition(
                     LatestPreviewScoresOfSweepSql, new { SweepId = sweep.Id }, transaction, cancellationToken: token));
                 return rows.Select(row => new LatestScore(
-                    row.ScoreId, row.JobId, row.PreviewId, row.Scorer, row.Value, row.Blind, row.Note, UtcText.Parse(row.ScoredAt))).ToList();
+                    row.ScoreId, row.JobId, row.PreviewId, Epoch: null, row.Scorer, row.Value, row.Blind, row.Note, UtcText.Parse(row.ScoredAt))).ToList();
             },
             cancellationToken);
 

@@ -24,7 +24,7 @@ public sealed class SweepChartsTests
     [MemberData(nameof(Scored))]
     public void Every_chart_is_written_as_a_non_blank_png_with_text_and_an_svg_that_parses(bool scored)
     {
-        using var folder = new ScratchFolder();
+        using var folder = new TemporaryFolder();
         var analysis = Study(scored);
         var loss = analysis.Settings[0].Levels
             .Select(level => (level.Value, level.IsBaseline, (IReadOnlyList<LossPoint>)Enumerable.Range(0, 40)

@@ -12,7 +12,7 @@ public sealed class ReportInBrowserTests
     public async Task The_report_opens_in_headless_chromium_with_every_image_loaded_and_no_console_errors()
     {
         var executable = Chromium.RequireExecutable();
-        using var folder = new ScratchFolder();
+        using var folder = new TemporaryFolder();
         var results = Path.Combine(folder.Path, "results");
         var store = await StudyStore.CreateAsync(results);
         var report = SweepReportWriter.Write(await store.GetSweepReportDataAsync(StudyStore.SweepName), results, Path.Combine(folder.Path, "report"), DateTimeOffset.UnixEpoch);

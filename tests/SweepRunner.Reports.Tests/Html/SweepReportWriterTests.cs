@@ -12,7 +12,7 @@ public sealed partial class SweepReportWriterTests
     [Fact]
     public async Task The_report_folder_holds_index_previews_charts_grids_and_data_with_only_relative_links_that_resolve()
     {
-        using var folder = new ScratchFolder();
+        using var folder = new TemporaryFolder();
         var results = Path.Combine(folder.Path, "results");
         var store = await StudyStore.CreateAsync(results);
         var data = await store.GetSweepReportDataAsync(StudyStore.SweepName);
@@ -59,7 +59,7 @@ public sealed partial class SweepReportWriterTests
     [Fact]
     public async Task Text_from_users_shows_as_text()
     {
-        using var folder = new ScratchFolder();
+        using var folder = new TemporaryFolder();
         var results = Path.Combine(folder.Path, "results");
         var store = await StudyStore.CreateAsync(results);
         var report = SweepReportWriter.Write(await store.GetSweepReportDataAsync(StudyStore.SweepName), results, Path.Combine(folder.Path, "r"), GeneratedAt);
@@ -76,7 +76,7 @@ public sealed partial class SweepReportWriterTests
     [Fact]
     public async Task Without_scores_the_report_still_shows_times_losses_and_grids_and_says_so()
     {
-        using var folder = new ScratchFolder();
+        using var folder = new TemporaryFolder();
         var results = Path.Combine(folder.Path, "results");
         var store = await StudyStore.CreateAsync(results, withScores: false);
 
