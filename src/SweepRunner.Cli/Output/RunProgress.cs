@@ -75,6 +75,8 @@ public sealed class RunProgress(IAnsiConsole console) : IRunObserver
              (summary.Stopped ? " (stopped early: run the same command again to resume)" : ""));
         Line($"results: {summary.ResultsFolder}");
         Line($"next: sweeprunner status {summary.Sweep} --results {summary.ResultsFolder}");
+        Line($"      sweeprunner serve --results {summary.ResultsFolder}      (score the previews in a browser)");
+        Line($"      sweeprunner report {summary.Sweep} --results {summary.ResultsFolder}");
         Line($"      sweeprunner export {summary.Sweep} --format csv --results {summary.ResultsFolder}");
     }
 

@@ -22,6 +22,7 @@ public class QuickstartTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Out + run.Error);
         Assert.Contains("5 succeeded, 0 failed, 1 diverged", run.Out);
         Assert.Contains("sweeprunner status quickstart", run.Out);
+        Assert.Contains("sweeprunner report quickstart", run.Out);
 
         var store = await ResultsStore.OpenAsync(_results);
         var status = await store.GetSweepStatusAsync("quickstart");
@@ -37,6 +38,18 @@ public class QuickstartTests : IDisposable
             Assert.All(previews, p => Assert.True(File.Exists(Path.Combine(_results, p.Image.File.RelativePath))));
             Assert.Equal(2, (await store.GetCheckpointsAsync(job.JobId)).Count);
         }
+
+        // Every phase of a finished job is timed: caching latents, rendering previews and saving files too.
+        foreach (var row in (await store.GetSweepExportAsync("quickstart")).Rows.Where(r => r.State == JobState.Succeeded))
+        {
+            var timings = row.Timings!;
+            Assert.True(timings.CacheSeconds > 0 && timings.SampleSeconds > 0 && timings.SaveSeconds > 0 && timings.TrainSeconds > 0,
+                $"{row.Label}: load {timings.LoadSeconds}, cache {timings.CacheSeconds}, train {timings.TrainSeconds}, sample {timings.SampleSeconds}, save {timings.SaveSeconds}");
+        }
+
+        var report = CliProcess.Run(CliProcess.RepoRoot, "report", "quickstart", "--results", _results);
+        Assert.True(report.ExitCode == 0, report.Out + report.Error);
+        Assert.Contains("lion-diverges", await File.ReadAllTextAsync(Path.Combine(_results, "reports", "quickstart", "index.html")));
 
         var divergent = status.Jobs.Single(j => j.Label == "lion-diverges");
         Assert.Equal(JobState.Diverged, divergent.State);
