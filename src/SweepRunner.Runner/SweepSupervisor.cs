@@ -23,8 +23,10 @@ public sealed class SweepSupervisor(WorkerLaunch workerLaunch, IRunObserver obse
     /// <param name="kill">Second Ctrl-C: workers are killed at once.</param>
     public async Task<RunSummary> RunAsync(RunOptions options, CancellationToken stop, CancellationToken kill)
     {
-        var plan = new Planner().Plan(SweepFileParser.Load(options.SweepFile));
+        var sweep = SweepFileParser.Load(options.SweepFile);
         var store = await ResultsStore.OpenAsync(options.ResultsFolder, _time);
+        var measured = await MeasuredStepTimes.LoadAsync(store);
+        var plan = new Planner { SecondsPerStep = measured.SecondsPerStep }.Plan(sweep);
         await store.RegisterSweepAsync(PlanRegistration.From(plan));
         var stale = (await store.MarkStaleAttemptsInterruptedAsync(options.StaleHeartbeat)).Count
                     + await MarkOrphanedAttemptsInterruptedAsync(store, plan);

@@ -28,10 +28,22 @@ public sealed class PlanCommand : AsyncCommand<PlanCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
     {
+        // Estimates use speeds measured by earlier runs when the results folder has a database; planning never creates one.
+        MeasuredStepTimes? measured = null;
+        if (File.Exists(Path.Combine(settings.Results, ResultsStore.DatabaseFileName)))
+        {
+            var status = await StoreErrors.Guard(async () =>
+            {
+                measured = await MeasuredStepTimes.LoadAsync(await ResultsStore.OpenAsync(settings.Results));
+                return ExitCodes.Ok;
+            });
+            if (status != ExitCodes.Ok) return status;
+        }
+
         SweepPlan plan;
         try
         {
-            plan = new Planner().Plan(SweepFileParser.Load(settings.SweepFile));
+            plan = new Planner { SecondsPerStep = measured is null ? null : measured.SecondsPerStep }.Plan(SweepFileParser.Load(settings.SweepFile));
         }
         catch (SweepValidationException e)
         {
