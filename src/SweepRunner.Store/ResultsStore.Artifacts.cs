@@ -56,12 +56,18 @@ public sealed partial class ResultsStore
         ORDER BY epoch;
         """;
 
-    private const string PreviewsOfJobSql =
+    // The columns of a preview as PreviewRow reads them; every preview query selects these.
+    private const string PreviewColumns =
         """
-        SELECT id AS PreviewId, job_id AS JobId, attempt_id AS AttemptId, epoch AS Epoch, prompt_index AS PromptIndex,
+        id AS PreviewId, job_id AS JobId, attempt_id AS AttemptId, epoch AS Epoch, prompt_index AS PromptIndex,
                prompt AS Prompt, negative_prompt AS NegativePrompt, seed AS Seed, sampler AS Sampler,
                sample_steps AS SampleSteps, cfg_scale AS CfgScale, width AS Width, height AS Height,
                path AS Path, sha256 AS Sha256, bytes AS Bytes, created_at AS CreatedAt
+        """;
+
+    private const string PreviewsOfJobSql =
+        $"""
+        SELECT {PreviewColumns}
         FROM previews
         WHERE job_id = @JobId
         ORDER BY epoch, prompt_index;

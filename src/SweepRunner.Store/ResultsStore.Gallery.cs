@@ -17,23 +17,17 @@ public sealed partial class ResultsStore
         ORDER BY sj.position, sj.label;
         """;
 
-    private const string GalleryPreviewsSql =
-        """
-        SELECT id AS PreviewId, job_id AS JobId, attempt_id AS AttemptId, epoch AS Epoch, prompt_index AS PromptIndex,
-               prompt AS Prompt, negative_prompt AS NegativePrompt, seed AS Seed, sampler AS Sampler,
-               sample_steps AS SampleSteps, cfg_scale AS CfgScale, width AS Width, height AS Height,
-               path AS Path, sha256 AS Sha256, bytes AS Bytes, created_at AS CreatedAt
+    private const string PreviewsOfSweepSql =
+        $"""
+        SELECT {PreviewColumns}
         FROM previews
         WHERE job_id IN (SELECT job_id FROM sweep_jobs WHERE sweep_id = @SweepId)
         ORDER BY job_id, epoch, prompt_index;
         """;
 
     private const string PreviewByIdSql =
-        """
-        SELECT id AS PreviewId, job_id AS JobId, attempt_id AS AttemptId, epoch AS Epoch, prompt_index AS PromptIndex,
-               prompt AS Prompt, negative_prompt AS NegativePrompt, seed AS Seed, sampler AS Sampler,
-               sample_steps AS SampleSteps, cfg_scale AS CfgScale, width AS Width, height AS Height,
-               path AS Path, sha256 AS Sha256, bytes AS Bytes, created_at AS CreatedAt
+        $"""
+        SELECT {PreviewColumns}
         FROM previews
         WHERE id = @PreviewId;
         """;
@@ -65,7 +59,7 @@ public sealed partial class ResultsStore
                 var jobs = await connection.QueryAsync<GalleryJobRow>(new CommandDefinition(
                     GalleryJobsSql, new { SweepId = sweep.Id }, transaction, cancellationToken: token));
                 var previews = (await connection.QueryAsync<PreviewRow>(new CommandDefinition(
-                        GalleryPreviewsSql, new { SweepId = sweep.Id }, transaction, cancellationToken: token)))
+                        PreviewsOfSweepSql, new { SweepId = sweep.Id }, transaction, cancellationToken: token)))
                     .Select(row => row.ToStored())
                     .ToLookup(preview => preview.JobId, StringComparer.Ordinal);
                 return new SweepGallery(

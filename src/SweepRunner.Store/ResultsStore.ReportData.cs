@@ -9,32 +9,20 @@ namespace SweepRunner.Store;
 /// <summary>Report data: a sweep's export plus each job's individual scores, previews, loss curve and failures.</summary>
 public sealed partial class ResultsStore
 {
-    // Databases from before scores had an epoch column (migration 0004) read every score's own epoch as NULL.
-    private const string ScoresHaveEpochSql = "SELECT count(*) FROM pragma_table_info('scores') WHERE name = 'epoch';";
-
-    // The latest score per job, preview, epoch and scorer. {0} is the score's own epoch column, or NULL.
-    private const string LatestScoresOfSweepSqlFormat =
+    // The latest score per job, preview, epoch and scorer; a preview score takes its preview's epoch.
+    private const string LatestScoresOfSweepSql =
         """
         SELECT ScoreId, JobId, PreviewId, Scorer, Value, Blind, Note, ScoredAt, Epoch
         FROM (
             SELECT s.id AS ScoreId, s.job_id AS JobId, s.preview_id AS PreviewId, s.scorer AS Scorer, s.value AS Value,
-                   s.blind AS Blind, s.note AS Note, s.scored_at AS ScoredAt, coalesce({0}, p.epoch) AS Epoch,
-                   row_number() OVER (PARTITION BY s.job_id, s.preview_id, {0}, s.scorer ORDER BY s.id DESC) AS recency
+                   s.blind AS Blind, s.note AS Note, s.scored_at AS ScoredAt, coalesce(s.epoch, p.epoch) AS Epoch,
+                   row_number() OVER (PARTITION BY s.job_id, s.preview_id, s.epoch, s.scorer ORDER BY s.id DESC) AS recency
             FROM scores s
             LEFT JOIN previews p ON p.id = s.preview_id
             WHERE s.job_id IN (SELECT job_id FROM sweep_jobs WHERE sweep_id = @SweepId)
         )
         WHERE recency = 1
         ORDER BY JobId, PreviewId IS NOT NULL, PreviewId, Epoch, Scorer, ScoreId;
-        """;
-
-    private const string PreviewsOfSweepSql =
-        """
-        SELECT id AS PreviewId, job_id AS JobId, epoch AS Epoch, prompt_index AS PromptIndex, prompt AS Prompt, seed AS Seed,
-               width AS Width, height AS Height, path AS Path
-        FROM previews
-        WHERE job_id IN (SELECT job_id FROM sweep_jobs WHERE sweep_id = @SweepId)
-        ORDER BY job_id, epoch, prompt_index;
         """;
 
     // The attempts are passed as a JSON array of ids, so any number of them is one parameter.
@@ -55,13 +43,10 @@ public sealed partial class ResultsStore
                 var export = await BuildSweepExportAsync(connection, transaction, snapshot, token);
                 var parameters = new { SweepId = snapshot.Sweep.Id };
 
-                var hasEpoch = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    ScoresHaveEpochSql, transaction: transaction, cancellationToken: token)) > 0;
-                var scoresSql = string.Format(CultureInfo.InvariantCulture, LatestScoresOfSweepSqlFormat, hasEpoch ? "s.epoch" : "NULL");
                 var scores = (await connection.QueryAsync<ReportScoreRow>(new CommandDefinition(
-                        scoresSql, parameters, transaction, cancellationToken: token)))
+                        LatestScoresOfSweepSql, parameters, transaction, cancellationToken: token)))
                     .ToLookup(row => row.JobId, StringComparer.Ordinal);
-                var previews = (await connection.QueryAsync<ReportPreviewRow>(new CommandDefinition(
+                var previews = (await connection.QueryAsync<PreviewRow>(new CommandDefinition(
                         PreviewsOfSweepSql, parameters, transaction, cancellationToken: token)))
                     .ToLookup(row => row.JobId, StringComparer.Ordinal);
 
@@ -83,7 +68,7 @@ public sealed partial class ResultsStore
                         entry.Label,
                         entry.JobId,
                         scores[entry.JobId].Select(row => row.ToRecord()).ToList(),
-                        previews[entry.JobId].Select(row => row.ToRecord()).ToList(),
+                        previews[entry.JobId].Select(row => ToReportPreview(row.ToStored())).ToList(),
                         attempt is null ? [] : loss[attempt.AttemptId].Select(row => new LossPoint(row.Step, row.Epoch, row.Loss)).ToList(),
                         attempt?.Timings?.TrainSeconds,
                         attempt?.Outcome,
@@ -96,6 +81,10 @@ public sealed partial class ResultsStore
                 return new SweepReportData(export, jobs);
             },
             cancellationToken);
+
+    private static ReportPreview ToReportPreview(StoredPreview stored) => new(
+        stored.PreviewId, stored.Image.Epoch, stored.Image.PromptIndex, stored.Image.Prompt, stored.Image.Seed,
+        stored.Image.Width, stored.Image.Height, stored.Image.File.RelativePath);
 
     private sealed class ReportScoreRow
     {
@@ -118,29 +107,6 @@ public sealed partial class ResultsStore
         public long? Epoch { get; init; }
 
         public ReportScore ToRecord() => new(ScoreId, Scorer, Value, Note, Blind, PreviewId, Epoch, UtcText.Parse(ScoredAt));
-    }
-
-    private sealed class ReportPreviewRow
-    {
-        public long PreviewId { get; init; }
-
-        public string JobId { get; init; } = "";
-
-        public long Epoch { get; init; }
-
-        public long PromptIndex { get; init; }
-
-        public string Prompt { get; init; } = "";
-
-        public long Seed { get; init; }
-
-        public long Width { get; init; }
-
-        public long Height { get; init; }
-
-        public string Path { get; init; } = "";
-
-        public ReportPreview ToRecord() => new(PreviewId, Epoch, (int)PromptIndex, Prompt, Seed, (int)Width, (int)Height, Path);
     }
 
     private sealed class LossRow
