@@ -1,6 +1,7 @@
 using System.Reflection;
 using ScottPlot;
 using SkiaSharp;
+using SweepRunner.Reports.Fonts;
 
 namespace SweepRunner.Reports.Charts;
 
@@ -10,10 +11,8 @@ namespace SweepRunner.Reports.Charts;
 /// </summary>
 public static class ChartFonts
 {
-    public const string Family = "DejaVu Sans";
-    private const string ResourceName = "SweepRunner.Reports.Fonts.DejaVuSans.ttf";
+    public const string Family = EmbeddedFont.Family;
 
-    private static readonly Lazy<SKTypeface> Typeface = new(LoadTypeface);
     private static readonly object Gate = new();
     private static bool _registered;
 
@@ -27,25 +26,17 @@ public static class ChartFonts
                 return;
             }
 
-            Fonts.FontResolvers.Insert(0, new EmbeddedFontResolver());
-            Fonts.Default = Family;
+            ScottPlot.Fonts.FontResolvers.Insert(0, new EmbeddedFontResolver());
+            ScottPlot.Fonts.Default = Family;
             _registered = true;
         }
-    }
-
-    private static SKTypeface LoadTypeface()
-    {
-        using var stream = typeof(ChartFonts).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"{ResourceName} is not embedded in {typeof(ChartFonts).Assembly.GetName().Name}; the build is broken");
-        using var data = SKData.Create(stream);
-        return SKTypeface.FromData(data) ?? throw new InvalidOperationException($"{ResourceName} is not a font Skia can read");
     }
 
     /// <summary>Answers every font name with the embedded face: charts then look the same everywhere.</summary>
     private sealed class EmbeddedFontResolver : IFontResolver
     {
-        public SKTypeface? CreateTypeface(string fontName, FontWeight weight, FontSlant slant, FontSpacing width) => Typeface.Value;
+        public SKTypeface? CreateTypeface(string fontName, FontWeight weight, FontSlant slant, FontSpacing width) => EmbeddedFont.Typeface;
 
-        public SKTypeface? CreateTypeface(string fontName, bool bold, bool italic) => Typeface.Value;
+        public SKTypeface? CreateTypeface(string fontName, bool bold, bool italic) => EmbeddedFont.Typeface;
     }
 }

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SkiaSharp;
+using SweepRunner.Reports.Fonts;
 
 namespace SweepRunner.Reports.Grids;
 
@@ -12,17 +13,11 @@ internal enum TextAlignment
 }
 
 /// <summary>
-/// Rasterizes the sheet's text with SkiaSharp and hands it over as ImageSharp images. The typeface is DejaVu Sans,
-/// embedded in this assembly: the fontconfig-free native Skia finds no system fonts, and an embedded font makes
-/// the output the same on every machine.
+/// Rasterizes the sheet's text with SkiaSharp in the embedded font and hands it over as ImageSharp images.
 /// </summary>
 internal static class GridText
 {
-    private const string FontResource = "SweepRunner.Reports.Fonts.DejaVuSans.ttf";
-
-    private static readonly Lazy<SKTypeface> EmbeddedTypeface = new(LoadTypeface, LazyThreadSafetyMode.ExecutionAndPublication);
-
-    public static SKTypeface Typeface => EmbeddedTypeface.Value;
+    public static SKTypeface Typeface => EmbeddedFont.Typeface;
 
     public static SKFont Font(float size) => new(Typeface, size)
     {
@@ -85,15 +80,4 @@ internal static class GridText
     }
 
     private static SKColor ToSkia(Rgba32 colour) => new(colour.R, colour.G, colour.B, 255);
-
-    private static SKTypeface LoadTypeface()
-    {
-        using var stream = typeof(GridText).Assembly.GetManifestResourceStream(FontResource)
-            ?? throw new InvalidOperationException($"The font resource '{FontResource}' is missing from {typeof(GridText).Assembly.GetName().Name}; the build must embed Fonts/DejaVuSans.ttf.");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        using var data = SKData.CreateCopy(copy.ToArray());
-        return SKTypeface.FromData(data)
-            ?? throw new InvalidOperationException($"Skia could not read the embedded font '{FontResource}'.");
-    }
 }
