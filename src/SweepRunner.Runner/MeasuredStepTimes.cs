@@ -46,6 +46,8 @@ public sealed class MeasuredStepTimes
     /// <summary>Seconds per step for a job with these effective settings, or null when nothing comparable was measured.</summary>
     public double? SecondsPerStep(IReadOnlyDictionary<string, object?> settings)
     {
+        // Called once per planned job: with nothing measured, skip the serialization (large grids plan 100k jobs).
+        if (_byJobSettings.Count == 0) return null;
         using var json = JsonDocument.Parse(SettingsJson.Serialize(settings));
         if (_byJobSettings.TryGetValue(Normalize(json.RootElement), out var own)) return own;
         return _byCost.TryGetValue(CostText(json.RootElement), out var pooled) ? pooled.Seconds / pooled.Steps : null;
