@@ -3,10 +3,10 @@ using System.Globalization;
 using SweepRunner.Core.Datasets;
 using SweepRunner.Core.Settings;
 using SweepRunner.Training.Data;
-using SweepRunner.Training.Demo;
-using SweepRunner.Training.Model;
+using SweepRunner.DemoBuilder;
+using SweepRunner.Diffusion.Model;
 using SweepRunner.Training.Optimizers;
-using SweepRunner.Training.Tokenizer;
+using SweepRunner.Diffusion.Tokenizer;
 using SweepRunner.Training.Trainer;
 using static TorchSharp.torch;
 

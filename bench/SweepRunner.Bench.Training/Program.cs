@@ -1,8 +1,8 @@
 using System.Globalization;
 using SweepRunner.Bench.Training;
-using SweepRunner.Training.Model;
-using SweepRunner.Training.Sampling;
-using SweepRunner.Training.Unet;
+using SweepRunner.Diffusion.Model;
+using SweepRunner.Diffusion.Sampling;
+using SweepRunner.Diffusion.Unet;
 using static TorchSharp.torch;
 
 // usage: SweepRunner.Bench.Training [tiny|sd15|all] [steps]
@@ -26,8 +26,8 @@ if (args.Length > 0 && args[0] == "lora")
     Console.WriteLine($"torch threads: {get_num_threads()}, logical processors: {Environment.ProcessorCount}");
     Console.WriteLine("config | image | dim | timed steps | first step s | mean s/step | min s/step | peak working set GiB");
     var result = config == "tiny"
-        ? LoraStepBenchmark.Run("Tiny", SweepRunner.Training.Model.DiffusionModelConfig.Tiny, 64, 128, loraSteps)
-        : LoraStepBenchmark.Run("Sd15", SweepRunner.Training.Model.DiffusionModelConfig.Sd15, 512, 128, loraSteps);
+        ? LoraStepBenchmark.Run("Tiny", SweepRunner.Diffusion.Model.DiffusionModelConfig.Tiny, 64, 128, loraSteps)
+        : LoraStepBenchmark.Run("Sd15", SweepRunner.Diffusion.Model.DiffusionModelConfig.Sd15, 512, 128, loraSteps);
     Console.WriteLine(LoraStepBenchmark.Format(result));
     return 0;
 }

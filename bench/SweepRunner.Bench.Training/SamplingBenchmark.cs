@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using SweepRunner.Training.Model;
-using SweepRunner.Training.Pipeline;
-using SweepRunner.Training.Sampling;
-using SweepRunner.Training.Tokenizer;
+using SweepRunner.Diffusion.Model;
+using SweepRunner.Diffusion.Pipeline;
+using SweepRunner.Diffusion.Sampling;
+using SweepRunner.Diffusion.Tokenizer;
 using static TorchSharp.torch;
 
 namespace SweepRunner.Bench.Training;

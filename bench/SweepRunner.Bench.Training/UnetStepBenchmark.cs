@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using SweepRunner.Training.Unet;
+using SweepRunner.Diffusion.Unet;
 using static TorchSharp.torch;
 
 namespace SweepRunner.Bench.Training;

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
-using SweepRunner.Training.Demo;
+using SweepRunner.DemoBuilder;
 
 namespace SweepRunner.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
 using SweepRunner.Cli.Output;
-using SweepRunner.Training.Demo;
+using SweepRunner.DemoBuilder;
 
 namespace SweepRunner.Cli.Commands;
 

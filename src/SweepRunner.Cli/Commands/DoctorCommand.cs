@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using SweepRunner.Store;
-using SweepRunner.Training.Diagnostics;
+using SweepRunner.Diffusion.Diagnostics;
 
 namespace SweepRunner.Cli.Commands;
 

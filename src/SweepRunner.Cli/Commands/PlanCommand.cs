@@ -4,7 +4,7 @@ using Spectre.Console.Cli;
 using SweepRunner.Cli.Output;
 using SweepRunner.Core.Planning;
 using SweepRunner.Core.Sweeps;
-using SweepRunner.Runner;
+using SweepRunner.Supervisor;
 using SweepRunner.Store;
 
 namespace SweepRunner.Cli.Commands;

@@ -4,7 +4,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using SweepRunner.Cli.Output;
 using SweepRunner.Core.Sweeps;
-using SweepRunner.Runner;
+using SweepRunner.Supervisor;
 
 namespace SweepRunner.Cli.Commands;
 

@@ -4,14 +4,14 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using SweepRunner.Cli.Output;
 using SweepRunner.Core.Previews;
-using SweepRunner.Training.Checkpoints;
-using SweepRunner.Training.Lora;
-using SweepRunner.Training.Model;
-using SweepRunner.Training.Modules;
-using SweepRunner.Training.Pipeline;
-using SweepRunner.Training.Previews;
-using SweepRunner.Training.Sampling;
-using SweepRunner.Training.Tokenizer;
+using SweepRunner.Diffusion.Checkpoints;
+using SweepRunner.Diffusion.Lora;
+using SweepRunner.Diffusion.Model;
+using SweepRunner.Diffusion.Modules;
+using SweepRunner.Diffusion.Pipeline;
+using SweepRunner.Diffusion.Previews;
+using SweepRunner.Diffusion.Sampling;
+using SweepRunner.Diffusion.Tokenizer;
 
 namespace SweepRunner.Cli.Commands;
 

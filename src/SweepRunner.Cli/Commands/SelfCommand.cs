@@ -1,5 +1,5 @@
 using System.Reflection;
-using SweepRunner.Runner;
+using SweepRunner.Supervisor;
 
 namespace SweepRunner.Cli.Commands;
 

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Runtime.InteropServices;
 using Spectre.Console.Cli;
 using SweepRunner.Store;
-using SweepRunner.Training.Worker;
+using SweepRunner.Worker;
 
 namespace SweepRunner.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using SweepRunner.Training.Demo;
+using SweepRunner.DemoBuilder;
 
 namespace SweepRunner.Cli.Output;
 

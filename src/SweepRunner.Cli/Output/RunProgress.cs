@@ -2,7 +2,7 @@ using System.Globalization;
 using Spectre.Console;
 using SweepRunner.Core.Planning;
 using SweepRunner.Core.Running;
-using SweepRunner.Runner;
+using SweepRunner.Supervisor;
 
 namespace SweepRunner.Cli.Output;
 

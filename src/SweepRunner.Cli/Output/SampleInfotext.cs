@@ -1,10 +1,10 @@
 using System.Globalization;
 using SweepRunner.Cli.Commands;
 using SweepRunner.Core.Previews;
-using SweepRunner.Training.Lora;
-using SweepRunner.Training.Model;
-using SweepRunner.Training.Sampling;
-using SweepRunner.Training.Schedulers;
+using SweepRunner.Diffusion.Lora;
+using SweepRunner.Diffusion.Model;
+using SweepRunner.Diffusion.Sampling;
+using SweepRunner.Diffusion.Schedulers;
 
 namespace SweepRunner.Cli.Output;
 

@@ -1,3 +1,4 @@
+using SweepRunner.Core.Files;
 using System.Text.Json;
 using SweepRunner.Store.Model;
 

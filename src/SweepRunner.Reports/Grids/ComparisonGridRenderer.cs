@@ -1,3 +1,4 @@
+using SweepRunner.Core.Files;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;

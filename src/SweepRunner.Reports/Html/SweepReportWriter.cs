@@ -1,3 +1,4 @@
+using SweepRunner.Core.Files;
 using System.Globalization;
 using System.Text;
 using SweepRunner.Reports.Analysis;

@@ -1,4 +1,4 @@
-using SweepRunner.Training.Checkpoints;
+using SweepRunner.Diffusion.Checkpoints;
 using static TorchSharp.torch;
 
 namespace SweepRunner.Training.Data;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using SweepRunner.Core.Datasets;
 using SweepRunner.Core.Settings;
-using SweepRunner.Training.Lora;
+using SweepRunner.Diffusion.Lora;
 using static SweepRunner.Core.Settings.SettingsCatalog;
 
 namespace SweepRunner.Training.Data;

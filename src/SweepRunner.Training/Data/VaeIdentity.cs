@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using SweepRunner.Training.Checkpoints;
-using SweepRunner.Training.Vae;
+using SweepRunner.Diffusion.Checkpoints;
+using SweepRunner.Diffusion.Vae;
 using static TorchSharp.torch;
 
 namespace SweepRunner.Training.Data;

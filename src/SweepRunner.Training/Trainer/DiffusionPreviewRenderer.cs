@@ -1,9 +1,9 @@
 using SweepRunner.Core.Previews;
-using SweepRunner.Training.Model;
-using SweepRunner.Training.Previews;
-using SweepRunner.Training.Sampling;
-using SweepRunner.Training.Schedulers;
-using SweepRunner.Training.Tokenizer;
+using SweepRunner.Diffusion.Model;
+using SweepRunner.Diffusion.Previews;
+using SweepRunner.Diffusion.Sampling;
+using SweepRunner.Diffusion.Schedulers;
+using SweepRunner.Diffusion.Tokenizer;
 using static TorchSharp.torch;
 
 namespace SweepRunner.Training.Trainer;

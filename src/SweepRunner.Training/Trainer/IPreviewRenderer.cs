@@ -1,5 +1,5 @@
 using SweepRunner.Core.Previews;
-using SweepRunner.Training.Previews;
+using SweepRunner.Diffusion.Previews;
 
 namespace SweepRunner.Training.Trainer;
 

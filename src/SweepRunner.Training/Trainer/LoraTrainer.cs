@@ -1,11 +1,12 @@
+using SweepRunner.Diffusion.Model;
 using System.Diagnostics;
 using SweepRunner.Core.Previews;
 using SweepRunner.Training.Data;
-using SweepRunner.Training.Lora;
+using SweepRunner.Diffusion.Lora;
 using SweepRunner.Training.LrSchedules;
 using SweepRunner.Training.Optimizers;
-using SweepRunner.Training.Previews;
-using SweepRunner.Training.Schedulers;
+using SweepRunner.Diffusion.Previews;
+using SweepRunner.Diffusion.Schedulers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -102,7 +103,7 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
 
     /// <summary>Latents per image (index) and mirror flag, from the cache.</summary>
     Dictionary<(int Image, bool Flip), Tensor> CacheLatents(TrainingDataset dataset, bool flipAug, string vaeIdentity,
-        Model.StableDiffusionModel model, CancellationToken cancellation)
+        StableDiffusionModel model, CancellationToken cancellation)
     {
         var vaeDevice = model.Vae.parameters().First().device;
         var vaeDtype = model.Vae.parameters().First().dtype;
@@ -131,7 +132,7 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
         Generator noiseGenerator, Generator? dropoutGenerator, TrainingCallbacks callbacks, long stepsPerEpoch, long totalSteps,
         LoraNetworkOptions networkOptions, CancellationToken cancellation)
     {
-        readonly Model.StableDiffusionModel _model = baseModel.Model;
+        readonly StableDiffusionModel _model = baseModel.Model;
         readonly Device _device = baseModel.Model.Unet.parameters().First().device;
         readonly LossScaler? _scaler = s.MixedPrecision == "fp16" ? new LossScaler() : null;
         readonly List<SavedLoraFile> _files = [];

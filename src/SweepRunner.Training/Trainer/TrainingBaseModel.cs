@@ -1,5 +1,5 @@
-using SweepRunner.Training.Model;
-using SweepRunner.Training.Tokenizer;
+using SweepRunner.Diffusion.Model;
+using SweepRunner.Diffusion.Tokenizer;
 
 namespace SweepRunner.Training.Trainer;
 

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using SweepRunner.Core.Settings;
-using SweepRunner.Training.Checkpoints;
+using SweepRunner.Diffusion.Checkpoints;
 using static TorchSharp.torch;
 
 namespace SweepRunner.Training.Trainer;

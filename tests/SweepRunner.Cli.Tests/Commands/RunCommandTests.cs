@@ -2,7 +2,7 @@ using System.Diagnostics;
 using SweepRunner.Cli.Tests.Support;
 using SweepRunner.Store;
 using SweepRunner.Store.Model;
-using SweepRunner.Training.Checkpoints;
+using SweepRunner.Diffusion.Checkpoints;
 
 namespace SweepRunner.Cli.Tests.Commands;
 

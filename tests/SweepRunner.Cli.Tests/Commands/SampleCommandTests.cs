@@ -1,10 +1,10 @@
 using SweepRunner.Cli.Tests.Support;
 using SweepRunner.Core.Previews;
-using SweepRunner.Training.Checkpoints;
-using SweepRunner.Training.Lora;
-using SweepRunner.Training.Model;
-using SweepRunner.Training.Previews;
-using SweepRunner.Training.Tokenizer;
+using SweepRunner.Diffusion.Checkpoints;
+using SweepRunner.Diffusion.Lora;
+using SweepRunner.Diffusion.Model;
+using SweepRunner.Diffusion.Previews;
+using SweepRunner.Diffusion.Tokenizer;
 using static TorchSharp.torch;
 
 namespace SweepRunner.Cli.Tests.Commands;

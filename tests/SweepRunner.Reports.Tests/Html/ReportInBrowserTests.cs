@@ -11,7 +11,7 @@ public sealed class ReportInBrowserTests
     [Fact]
     public async Task The_report_opens_in_headless_chromium_with_every_image_loaded_and_no_console_errors()
     {
-        var executable = Chromium.RequireExecutable();
+        var executable = HeadlessChromium.RequireExecutable();
         using var folder = new TemporaryFolder();
         var results = Path.Combine(folder.Path, "results");
         var store = await StudyStore.CreateAsync(results);

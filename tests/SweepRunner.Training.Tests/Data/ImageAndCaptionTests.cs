@@ -1,5 +1,5 @@
 using SweepRunner.Training.Data;
-using SweepRunner.Training.Tests.Support;
+using SweepRunner.TestSupport;
 using static TorchSharp.torch;
 
 namespace SweepRunner.Training.Tests.Data;
@@ -17,7 +17,7 @@ public class ImageAndCaptionTests
     [Fact]
     public void AWideImageIsCentreCroppedAndMirroredOnRequest()
     {
-        using var folder = new TempFolder();
+        using var folder = new TemporaryFolder();
         var path = TestImages.Png(folder.Path, "wide", 128, 32);
         using var scope = NewDisposeScope();
         var plain = ImageLoader.Load(path, 32, 32, flip: false);

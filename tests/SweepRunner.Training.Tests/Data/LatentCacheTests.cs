@@ -1,5 +1,5 @@
 using SweepRunner.Training.Data;
-using SweepRunner.Training.Tests.Support;
+using SweepRunner.TestSupport;
 using static TorchSharp.torch;
 
 namespace SweepRunner.Training.Tests.Data;
@@ -11,7 +11,7 @@ public class LatentCacheTests
     [Fact]
     public void EachImageIsEncodedOnceAndReusedFromDiskByANewCache()
     {
-        using var folder = new TempFolder();
+        using var folder = new TemporaryFolder();
         var path = TestImages.Png(folder.Path, "img", 64, 48);
         var image = new TrainingImage(path, "1_x", 1, "x", 64, 48, new string('a', 64), 0);
         var cacheFolder = Path.Combine(folder.Path, "cache");

@@ -2,14 +2,14 @@ using SweepRunner.Core.Datasets;
 using SweepRunner.Core.Planning;
 using SweepRunner.Core.Settings;
 using SweepRunner.Training.Data;
-using SweepRunner.Training.Tests.Support;
+using SweepRunner.TestSupport;
 
 namespace SweepRunner.Training.Tests.Data;
 
 public class TrainingDatasetTests
 {
     /// <summary>Two folders with different repeats and image shapes that fall into several buckets.</summary>
-    static string MixedDataset(TempFolder folder)
+    static string MixedDataset(TemporaryFolder folder)
     {
         var a = Path.Combine(folder.Path, "3_alpha");
         var b = Path.Combine(folder.Path, "5_beta gamma");
@@ -32,7 +32,7 @@ public class TrainingDatasetTests
     [MemberData(nameof(Cases))]
     public void BatchesAndStepsPerEpochEqualThePlannersArithmetic(bool buckets, long batch, long accumulation)
     {
-        using var folder = new TempFolder();
+        using var folder = new TemporaryFolder();
         var info = DatasetScanner.Scan(MixedDataset(folder));
         var settings = TestSettings.With(
             (SettingsCatalog.EnableBucket, buckets), (SettingsCatalog.BatchSize, batch), (SettingsCatalog.GradientAccumulation, accumulation),
@@ -56,7 +56,7 @@ public class TrainingDatasetTests
     [Fact]
     public void NumRepeatsOverridesTheFolderPrefixAsThePlannerDoes()
     {
-        using var folder = new TempFolder();
+        using var folder = new TemporaryFolder();
         var info = DatasetScanner.Scan(MixedDataset(folder));
         var settings = TestSettings.With((SettingsCatalog.NumRepeats, 2L), (SettingsCatalog.BatchSize, 2L));
         var dataset = TrainingDataset.Load(info, settings);
@@ -67,7 +67,7 @@ public class TrainingDatasetTests
     [Fact]
     public void EpochOrderDependsOnSeedAndEpochOnly()
     {
-        using var folder = new TempFolder();
+        using var folder = new TemporaryFolder();
         var info = DatasetScanner.Scan(MixedDataset(folder));
         var dataset = TrainingDataset.Load(info, TestSettings.With((SettingsCatalog.EnableBucket, true)));
         static string Order(IReadOnlyList<TrainingBatch> e) => string.Join(";", e.Select(b => b.Bucket + ":" + string.Join(",", b.Images)));
@@ -79,7 +79,7 @@ public class TrainingDatasetTests
     [Fact]
     public void CaptionsAreTheFirstLineOrTheClassTokensAndSizesAreStoredSizesWhateverTheExifOrientation()
     {
-        using var folder = new TempFolder();
+        using var folder = new TemporaryFolder();
         var sub = Path.Combine(folder.Path, "2_my_subject");
         TestImages.Png(sub, "a", 64, 64, "a photo, of it");
         TestImages.RotatedJpeg(sub, "b", 96, 64);
@@ -93,7 +93,7 @@ public class TrainingDatasetTests
         Assert.Equal(SweepRunner.Core.Datasets.ImageSize.Read(b.Path), (b.Width, b.Height));
         Assert.Equal(64, a.ContentHash.Length);
         Assert.Equal("{\"2_my_subject\": {\"n_repeats\": 2, \"img_count\": 2}}",
-            SweepRunner.Training.Lora.PythonText.JsonObject(dataset.DatasetDirs.Select(d =>
+            SweepRunner.Diffusion.Lora.PythonText.JsonObject(dataset.DatasetDirs.Select(d =>
                 new KeyValuePair<string, string>(d.Name, $"{{\"n_repeats\": {d.Repeats}, \"img_count\": {d.ImageCount}}}"))));
         Assert.Equal(["a photo", "of it", "my subject"], dataset.TagFrequency["2_my_subject"].Keys);
         Assert.All(dataset.TagFrequency["2_my_subject"].Values, count => Assert.Equal(1, count));
@@ -102,7 +102,7 @@ public class TrainingDatasetTests
     [Fact]
     public void ACorruptImageFailsBeforeTrainingNamingTheFile()
     {
-        using var folder = new TempFolder();
+        using var folder = new TemporaryFolder();
         var sub = Path.Combine(folder.Path, "1_x");
         TestImages.Png(sub, "good", 64, 64);
         var bad = TestImages.Png(sub, "bad", 64, 64);

@@ -1,6 +1,6 @@
 using SweepRunner.Core.Settings;
 using SweepRunner.Training.LrSchedules;
-using SweepRunner.Training.Tests.Support;
+using SweepRunner.TestSupport;
 
 namespace SweepRunner.Training.Tests.LrSchedules;
 

@@ -1,10 +1,10 @@
 using SweepRunner.Core.Planning;
 using SweepRunner.Core.Previews;
 using SweepRunner.Core.Settings;
-using SweepRunner.Training.Checkpoints;
-using SweepRunner.Training.Lora;
-using SweepRunner.Training.Previews;
-using SweepRunner.Training.Tests.Support;
+using SweepRunner.Diffusion.Checkpoints;
+using SweepRunner.Diffusion.Lora;
+using SweepRunner.Diffusion.Previews;
+using SweepRunner.TestSupport;
 using SweepRunner.Training.Trainer;
 using static TorchSharp.torch;
 

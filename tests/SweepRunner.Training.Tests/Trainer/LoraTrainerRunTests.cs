@@ -1,7 +1,7 @@
 using SweepRunner.Core.Planning;
 using SweepRunner.Core.Settings;
-using SweepRunner.Training.Checkpoints;
-using SweepRunner.Training.Tests.Support;
+using SweepRunner.Diffusion.Checkpoints;
+using SweepRunner.TestSupport;
 using SweepRunner.Training.Trainer;
 using TorchSharp;
 

@@ -1,0 +1,89 @@
+using SweepRunner.Diffusion.Lora;
+using SweepRunner.Diffusion.Modules;
+using SweepRunner.Diffusion.TextEncoder;
+using SweepRunner.Diffusion.Unet;
+using SweepRunner.Diffusion.Vae;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SweepRunner.Diffusion.Model;
+
+/// <summary>
+/// Text encoder, UNet and VAE of Stable Diffusion 1.x under their single-file checkpoint names
+/// (<c>model.diffusion_model.*</c>, <c>cond_stage_model.transformer.text_model.*</c>, <c>first_stage_model.*</c>),
+/// so a checkpoint's tensors load by name.
+/// </summary>
+public sealed class StableDiffusionModel : nn.Module
+{
+    private readonly LdmDiffusionWrapper model;
+    private readonly LdmTextConditioner cond_stage_model;
+    private readonly AutoencoderKL first_stage_model;
+
+    /// <summary>Builds the three networks on <paramref name="device"/> (CPU when null; <c>torch.META</c> for shapes only).</summary>
+    public StableDiffusionModel(DiffusionModelConfig config, Device? device = null, ScalarType? dtype = null)
+        : base(nameof(StableDiffusionModel))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        Config = config;
+        model = new LdmDiffusionWrapper(new UnetModel(config.Unet, device, dtype));
+        cond_stage_model = new LdmTextConditioner(new ClipTextModel(config.TextEncoder, device, dtype));
+        first_stage_model = new AutoencoderKL(config.Vae, device, dtype);
+        RegisterComponents();
+    }
+
+    public DiffusionModelConfig Config { get; }
+
+    public UnetModel Unet => model.DiffusionModel;
+
+    public ClipTextModel TextEncoder => cond_stage_model.Transformer;
+
+    public AutoencoderKL Vae => first_stage_model;
+
+    /// <summary>
+    /// Slot layers for <paramref name="targets"/>: UNet slots (paths like <c>down_blocks.0.attentions.0.proj_in</c>)
+    /// then text encoder slots (<c>text_model.encoder.layers.0.self_attn.q_proj</c>).
+    /// </summary>
+    public IEnumerable<LoraSlot> LoraSlots(LoraTargets targets) =>
+        Unet.LoraSlots(targets).Concat((targets & LoraTargets.TextEncoder) != 0 ? TextEncoder.LoraSlots() : Enumerable.Empty<LoraSlot>());
+
+    /// <summary>
+    /// Copies checkpoint tensors (LDM names) into the parameters under no_grad; see <see cref="CheckpointKeys.Map"/> for
+    /// accepted variants. With <paramref name="strict"/> a missing parameter, unknown key or shape mismatch throws
+    /// <see cref="StateDictLoadException"/> naming them; otherwise the report lists them. Parameters are frozen
+    /// (requires_grad false) when <paramref name="freeze"/> is set.
+    /// </summary>
+    public StateDictLoadReport LoadStateDict(
+        IEnumerable<KeyValuePair<string, Tensor>> tensors, bool strict = true, bool freeze = true, string sourceName = "The checkpoint")
+    {
+        var report = StateDictLoader.Load(this, tensors, CheckpointKeys.Map, freeze);
+        if (strict && !report.IsComplete)
+        {
+            throw new StateDictLoadException(sourceName, report);
+        }
+
+        return report;
+    }
+
+    /// <summary>Sets requires_grad on every parameter of the three networks (false: frozen base model).</summary>
+    public void SetTrainable(bool trainable)
+    {
+        foreach (var parameter in parameters())
+        {
+            parameter.requires_grad = trainable;
+        }
+    }
+
+    /// <summary>
+    /// Moves the networks to <paramref name="device"/> in <paramref name="dtype"/> (fp32 on CPU; fp16 or bf16 for frozen
+    /// weights on CUDA). The VAE takes <paramref name="vaeDtype"/> when given. Attached adapters are not moved.
+    /// </summary>
+    public StableDiffusionModel ToDevice(Device device, ScalarType dtype, ScalarType? vaeDtype = null)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        Unet.to(device, dtype);
+        TextEncoder.to(device, dtype);
+        Vae.to(device, vaeDtype ?? dtype);
+        return this;
+    }
+}

@@ -1,0 +1,62 @@
+using SweepRunner.Diffusion.Model;
+using SweepRunner.Diffusion.Sampling;
+
+namespace SweepRunner.Diffusion.Pipeline;
+
+/// <summary>One image to generate, with sd-scripts' preview defaults (30 steps, CFG 7.5, DDIM, 512×512).</summary>
+/// <param name="Prompt">The prompt.</param>
+/// <param name="NegativePrompt">The negative prompt (empty: the unconditional prompt).</param>
+/// <param name="Steps">Sampling steps.</param>
+/// <param name="GuidanceScale">Classifier-free guidance scale; 1 turns guidance off.</param>
+/// <param name="Sampler">The sampler.</param>
+/// <param name="Seed">Seed of the starting noise (non-negative).</param>
+/// <param name="Width">Image width in pixels.</param>
+/// <param name="Height">Image height in pixels.</param>
+/// <param name="ClipSkip">clip_skip (1 = last text encoder layer).</param>
+public sealed record ImageRequest(
+    string Prompt,
+    string NegativePrompt = "",
+    int Steps = 30,
+    double GuidanceScale = 7.5,
+    SamplerKind Sampler = SamplerKind.Ddim,
+    long Seed = 42,
+    int Width = 512,
+    int Height = 512,
+    int ClipSkip = 1)
+{
+    /// <summary>Called after each sampling step with (steps done, total steps).</summary>
+    public Action<int, int>? OnStep { get; init; }
+
+    /// <summary>Checked before each sampling step.</summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
+    /// The multiple image sides must be for <paramref name="config"/>: the VAE's factor (8) times the UNet's
+    /// latent divisor (8 for four levels), so 64 for SD 1.x-shaped models.
+    /// </summary>
+    public static int SizeMultiple(DiffusionModelConfig config) => config.Vae.DownsamplingFactor * config.Unet.SizeDivisor;
+
+    /// <summary>Throws <see cref="ArgumentException"/> with a message naming the bad value and the allowed range.</summary>
+    public void Validate(DiffusionModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (Prompt is null)
+            throw new ArgumentException("A prompt is needed.", nameof(Prompt));
+        if (Steps < 1 || Steps > 1000)
+            throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "Steps run from 1 to 1000.");
+        if (!double.IsFinite(GuidanceScale))
+            throw new ArgumentOutOfRangeException(nameof(GuidanceScale), GuidanceScale, "The CFG scale must be a finite number.");
+        if (Seed < 0)
+            throw new ArgumentOutOfRangeException(nameof(Seed), Seed, "Seeds are non-negative.");
+        var factor = config.Vae.DownsamplingFactor;
+        var multiple = SizeMultiple(config);
+        foreach (var (name, value) in new[] { ("width", Width), ("height", Height) })
+        {
+            if (value < multiple || value % factor != 0)
+                throw new ArgumentOutOfRangeException(name, value, $"The {name} {value} must be a multiple of {factor} and at least {multiple}.");
+            if (value % multiple != 0)
+                throw new ArgumentOutOfRangeException(name, value,
+                    $"The {name} {value} must be a multiple of {multiple} for this model (the VAE divides by {factor}, the UNet halves the latents {int.Log2(config.Unet.SizeDivisor)} times); try {value / multiple * multiple} or {(value / multiple + 1) * multiple}.");
+        }
+    }
+}

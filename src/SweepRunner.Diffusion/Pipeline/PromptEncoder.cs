@@ -1,0 +1,83 @@
+using SweepRunner.Diffusion.TextEncoder;
+using SweepRunner.Diffusion.Tokenizer;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SweepRunner.Diffusion.Pipeline;
+
+/// <summary>
+/// Turns prompts into the UNet's text conditioning: each prompt tokenized to the encoder's 77 positions (BOS, at
+/// most 75 tokens, EOS, padding), run through the CLIP text encoder with clip_skip → [B, 77, width].
+/// </summary>
+public sealed class PromptEncoder
+{
+    readonly ClipTextModel _textEncoder;
+    readonly ClipTokenizer _tokenizer;
+
+    /// <exception cref="ArgumentException">The tokenizer does not fit the text encoder (vocabulary or length).</exception>
+    public PromptEncoder(ClipTextModel textEncoder, ClipTokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(textEncoder);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        var config = textEncoder.Config;
+        if (tokenizer.MaxLength > config.MaxPositions)
+            throw new ArgumentException($"The tokenizer makes {tokenizer.MaxLength} positions but the text encoder has {config.MaxPositions}.", nameof(tokenizer));
+        if (tokenizer.VocabularySize > config.VocabSize || Math.Max(tokenizer.BosId, tokenizer.EosId) >= config.VocabSize)
+            throw new ArgumentException(
+                $"The tokenizer has {tokenizer.VocabularySize} tokens (ids up to {Math.Max(tokenizer.BosId, tokenizer.EosId)}) but the text encoder's "
+                + $"embedding has {config.VocabSize} rows: the tokenizer files do not belong to this model. Use the model's own tokenizer/ folder.",
+                nameof(tokenizer));
+        _textEncoder = textEncoder;
+        _tokenizer = tokenizer;
+    }
+
+    /// <summary>Highest clip_skip the text encoder allows (its layer count).</summary>
+    public int MaxClipSkip => _textEncoder.Config.Layers;
+
+    /// <summary>Token ids [B, MaxLength] (int64, on the text encoder's device) of <paramref name="prompts"/>.</summary>
+    public Tensor Tokenize(IReadOnlyList<string> prompts)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        if (prompts.Count == 0)
+            throw new ArgumentException("At least one prompt is needed.", nameof(prompts));
+        var length = _tokenizer.MaxLength;
+        var ids = new long[prompts.Count * length];
+        for (var i = 0; i < prompts.Count; i++)
+        {
+            var encoding = _tokenizer.Encode(prompts[i]);
+            for (var j = 0; j < length; j++) ids[i * length + j] = encoding.Ids[j];
+        }
+        var tokens = tensor(ids, [prompts.Count, length], ScalarType.Int64);
+        var device = Device;
+        if (device.type == DeviceType.CPU) return tokens;
+        using (tokens) return tokens.to(device);
+    }
+
+    /// <summary>The conditioning [B, MaxLength, width] of <paramref name="prompts"/>, computed without gradients.</summary>
+    /// <param name="clipSkip">1 = last layer (no skip) … <see cref="MaxClipSkip"/>.</param>
+    public Tensor Encode(IReadOnlyList<string> prompts, int clipSkip = 1)
+    {
+        if (clipSkip < 1 || clipSkip > MaxClipSkip)
+            throw new ArgumentOutOfRangeException(nameof(clipSkip), clipSkip, $"clip_skip runs from 1 (no skip) to {MaxClipSkip} for this text encoder.");
+        using var ids = Tokenize(prompts);
+        using var _ = no_grad();
+        return _textEncoder.forward(ids, clipSkip);
+    }
+
+    /// <summary>
+    /// The prompt's and the negative prompt's conditioning for <paramref name="batch"/> images, computed in one batch:
+    /// (prompt [batch, 77, width], negative [batch, 77, width]).
+    /// </summary>
+    public (Tensor Conditioning, Tensor Unconditioning) EncodePair(string prompt, string negativePrompt, int clipSkip = 1, int batch = 1)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentNullException.ThrowIfNull(negativePrompt);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        using var both = Encode([prompt, negativePrompt], clipSkip);
+        using var positive = both.narrow(0, 0, 1);
+        using var negative = both.narrow(0, 1, 1);
+        return (positive.expand(batch, -1, -1).contiguous(), negative.expand(batch, -1, -1).contiguous());
+    }
+
+    Device Device => _textEncoder.parameters().First().device;
+}

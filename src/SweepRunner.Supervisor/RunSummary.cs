@@ -1,0 +1,9 @@
+namespace SweepRunner.Supervisor;
+
+public sealed record JobRunResult(string JobId, string Label, string Outcome, string? Error);
+
+/// <summary>How a run ended: one result per job it tried, in order.</summary>
+public sealed record RunSummary(string Sweep, string ResultsFolder, IReadOnlyList<JobRunResult> Jobs, int SkippedSucceeded, bool Stopped)
+{
+    public int Count(string outcome) => Jobs.Count(j => j.Outcome == outcome);
+}

@@ -1,0 +1,184 @@
+using Polly;
+using Polly.Retry;
+using SweepRunner.Core.Planning;
+using SweepRunner.Core.Running;
+using SweepRunner.Core.Settings;
+using SweepRunner.Core.Sweeps;
+using SweepRunner.Store;
+using SweepRunner.Store.Model;
+
+namespace SweepRunner.Supervisor;
+
+/// <summary>
+/// Runs a sweep: plans and registers it, marks attempts of dead runners interrupted, then trains every
+/// unique job that has not succeeded, one worker process per run of jobs sharing a base model (the worker
+/// keeps the model loaded between them). A worker that crashes ends only the job it was training; the
+/// supervisor records why, retries transient failures with backoff, and goes on with the next job.
+/// </summary>
+public sealed class SweepSupervisor(WorkerLaunch workerLaunch, IRunObserver observer, TimeProvider? time = null)
+{
+    readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <param name="stop">First Ctrl-C: workers save their state and stop; no new job starts.</param>
+    /// <param name="kill">Second Ctrl-C: workers are killed at once.</param>
+    public async Task<RunSummary> RunAsync(RunOptions options, CancellationToken stop, CancellationToken kill)
+    {
+        var sweep = SweepFileParser.Load(options.SweepFile);
+        var store = await ResultsStore.OpenAsync(options.ResultsFolder, _time);
+        var measured = await MeasuredStepTimes.LoadAsync(store);
+        var plan = new Planner { SecondsPerStep = measured.SecondsPerStep }.Plan(sweep);
+        await store.RegisterSweepAsync(PlanRegistration.From(plan));
+        var stale = (await store.MarkStaleAttemptsInterruptedAsync(options.StaleHeartbeat)).Count
+                    + await MarkOrphanedAttemptsInterruptedAsync(store, plan);
+
+        var toRun = new List<PlannedJob>();
+        var skipped = 0;
+        foreach (var job in plan.UniqueJobs)
+        {
+            if (options.OnlyLabels is { } only && !only.Contains(job.Label)) continue;
+            var state = await store.GetJobStateAsync(job.Id);
+            if (state is JobState.Succeeded) { skipped++; continue; }
+            if (state is JobState.Running) { observer.Note($"{job.Label}: being trained by another running process; skipped"); continue; }
+            if (state is JobState.Diverged) { observer.Note($"{job.Label}: diverged in an earlier run; not trained again (the same settings diverge again)"); continue; }
+            toRun.Add(job);
+        }
+        // Jobs sharing a base model run together, in plan order of each model's first job.
+        // Within a model, full-precision jobs first: a half-precision job makes the worker reload the model after it.
+        toRun = toRun.GroupBy(j => (string)j.Settings[SettingsCatalog.BaseModel]!)
+            .SelectMany(g => g.OrderBy(j => j.Settings[SettingsCatalog.MixedPrecision] as string == "no" ? 0 : 1)).ToList();
+        if (options.MaxJobs is { } max) toRun = toRun.Take(max).ToList();
+        observer.Planned(plan, toRun, skipped, stale);
+
+        var results = new List<JobRunResult>();
+        var outcomes = new Dictionary<string, JobFinished>(StringComparer.Ordinal);
+        foreach (var group in toRun.GroupBy(j => (string)j.Settings[SettingsCatalog.BaseModel]!))
+        {
+            var pending = group.ToList();
+            while (pending.Count > 0 && !stop.IsCancellationRequested)
+            {
+                var crashed = await RunWithRetriesAsync(store, options, plan, pending, outcomes, stop, kill);
+                pending.RemoveAll(j => outcomes.ContainsKey(j.Id));
+                if (crashed != null) pending.RemoveAll(j => j.Id == crashed);
+            }
+        }
+        foreach (var job in toRun)
+            if (outcomes.TryGetValue(job.Id, out var finished))
+                results.Add(new JobRunResult(job.Id, job.Label, finished.Outcome, finished.Error));
+        return new RunSummary(plan.Sweep.Name, store.ResultsFolder, results, skipped, stop.IsCancellationRequested);
+    }
+
+    /// <summary>
+    /// Open attempts of this sweep started on this machine by a process that no longer exists (a killed runner,
+    /// a power cut) are interrupted now rather than after their heartbeat goes stale.
+    /// </summary>
+    static async Task<int> MarkOrphanedAttemptsInterruptedAsync(ResultsStore store, SweepPlan plan)
+    {
+        var marked = 0;
+        foreach (var job in plan.UniqueJobs)
+        foreach (var attempt in await store.GetAttemptsAsync(job.Id))
+        {
+            if (attempt.Outcome is not null || attempt.Host != Environment.MachineName || IsRunning(attempt.ProcessId)) continue;
+            await store.FinishAttemptAsync(attempt.AttemptId, AttemptOutcome.Interrupted,
+                $"the process that ran it (pid {attempt.ProcessId}) is gone; its training state is resumed by the next run");
+            marked++;
+        }
+        return marked;
+    }
+
+    static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    sealed class TransientWorkerFailure(string jobId, string error) : Exception(error)
+    {
+        public string JobId { get; } = jobId;
+    }
+
+    /// <summary>Runs the pending jobs in one worker; returns the id of a job that failed for good when the worker died, else null.</summary>
+    async Task<string?> RunWithRetriesAsync(ResultsStore store, RunOptions options, SweepPlan plan, List<PlannedJob> pending,
+        Dictionary<string, JobFinished> outcomes, CancellationToken stop, CancellationToken kill)
+    {
+        var retry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<TransientWorkerFailure>(),
+            MaxRetryAttempts = options.TransientRetries,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = options.RetryDelay,
+            OnRetry = args =>
+            {
+                observer.Note($"transient failure ({args.Outcome.Exception?.Message}); retry {args.AttemptNumber + 1} of {options.TransientRetries} in {args.RetryDelay.TotalSeconds:0} s");
+                return ValueTask.CompletedTask;
+            },
+        }).Build();
+        try
+        {
+            return await retry.ExecuteAsync(async token =>
+            {
+                var remaining = pending.Where(j => !outcomes.ContainsKey(j.Id)).ToList();
+                var (crashedJob, error, transient) = await RunWorkerAsync(store, options, plan, remaining, outcomes, stop, kill);
+                if (crashedJob != null && transient) throw new TransientWorkerFailure(crashedJob, error!);
+                return crashedJob;
+            }, stop);
+        }
+        catch (TransientWorkerFailure e)
+        {
+            outcomes[e.JobId] = new JobFinished(e.JobId, StoredNames.Of(AttemptOutcome.Failed), e.Message + $" (gave up after {options.TransientRetries} retries)");
+            return e.JobId;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    async Task<(string? CrashedJob, string? Error, bool Transient)> RunWorkerAsync(ResultsStore store, RunOptions options, SweepPlan plan,
+        IReadOnlyList<PlannedJob> jobs, Dictionary<string, JobFinished> outcomes, CancellationToken stop, CancellationToken kill)
+    {
+        var arguments = new List<string>
+        {
+            "worker", plan.Sweep.FilePath, "--results", options.ResultsFolder, "--device", options.Device,
+            "--state-minutes", options.StateSaveMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var job in jobs) arguments.AddRange(["--job", job.Id]);
+        using var worker = new WorkerProcess(workerLaunch, arguments, message =>
+        {
+            if (message is JobFinished finished) lock (outcomes) outcomes[finished.JobId] = finished;
+            observer.Worker(message);
+        });
+        await using var onStop = stop.Register(worker.RequestStop);
+        var exitCode = await worker.WaitAsync(kill);
+        if (exitCode == 0 || stop.IsCancellationRequested && worker.CurrentJob is null) return (null, null, false);
+        if (worker.CurrentJob is not { } crashed)
+        {
+            // Died before or between jobs (could not start, could not load the base model): the jobs it was
+            // given did not run, and would fail the same way in a new worker.
+            var reason = $"worker process failed before training: {FailureKinds.DescribeExit(exitCode)}\n{worker.StderrTail}";
+            await store.AddEventAsync(EventLevel.Error, reason, plan.Sweep.Name);
+            foreach (var job in jobs.Where(j => !outcomes.ContainsKey(j.Id)).ToList())
+            {
+                await store.SetJobStateAsync(job.Id, JobState.Failed);
+                lock (outcomes) outcomes[job.Id] = new JobFinished(job.Id, StoredNames.Of(AttemptOutcome.Failed), reason);
+            }
+            return (null, null, false);
+        }
+
+        var label = jobs.First(j => j.Id == crashed).Label;
+        var tail = worker.StderrTail;
+        var error = $"worker process died while training '{label}': {FailureKinds.DescribeExit(exitCode)}" + (tail.Length > 0 ? "\n" + tail : "");
+        var transient = FailureKinds.IsTransient(exitCode, tail);
+        var open = (await store.GetAttemptsAsync(crashed)).LastOrDefault(a => a.Outcome is null);
+        if (open != null) await store.FinishAttemptAsync(open.AttemptId, AttemptOutcome.Failed, error);
+        await store.AddEventAsync(EventLevel.Error, error, plan.Sweep.Name, crashed);
+        if (!transient) lock (outcomes) outcomes[crashed] = new JobFinished(crashed, StoredNames.Of(AttemptOutcome.Failed), error);
+        return (crashed, error, transient);
+    }
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using SweepRunner.Core.Running;
+
+namespace SweepRunner.Supervisor;
+
+/// <summary>How to start a worker: the program and the arguments before the worker's own.</summary>
+public sealed record WorkerLaunch(string FileName, IReadOnlyList<string> LeadingArguments);
+
+/// <summary>
+/// One training worker process: started with the jobs it should train, its standard output read line by
+/// line (worker messages go to the callback), the tail of its standard error kept for crash reports.
+/// </summary>
+public sealed partial class WorkerProcess : IDisposable
+{
+    const int StderrLines = 40;
+    readonly Process _process;
+    readonly Queue<string> _stderr = new();
+    readonly TaskCompletionSource _stdoutDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    readonly TaskCompletionSource _stderrDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string? CurrentJob { get; private set; }
+
+    public HashSet<string> FinishedJobs { get; } = new(StringComparer.Ordinal);
+
+    public WorkerProcess(WorkerLaunch command, IEnumerable<string> arguments, Action<WorkerMessage> onMessage)
+    {
+        var start = new ProcessStartInfo(command.FileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in command.LeadingArguments.Concat(arguments)) start.ArgumentList.Add(a);
+        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) { _stdoutDone.TrySetResult(); return; }
+            if (WorkerMessage.Parse(e.Data) is not { } message) return;
+            switch (message)
+            {
+                case JobStarted started: CurrentJob = started.JobId; break;
+                case JobFinished finished:
+                    FinishedJobs.Add(finished.JobId);
+                    if (CurrentJob == finished.JobId) CurrentJob = null;
+                    break;
+            }
+            onMessage(message);
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) { _stderrDone.TrySetResult(); return; }
+            lock (_stderr)
+            {
+                _stderr.Enqueue(e.Data);
+                while (_stderr.Count > StderrLines) _stderr.Dequeue();
+            }
+        };
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+
+    public string StderrTail
+    {
+        get { lock (_stderr) return string.Join('\n', _stderr); }
+    }
+
+    /// <summary>Waits for the worker to end and for its output to be read; returns its exit code.</summary>
+    public async Task<int> WaitAsync(CancellationToken killNow)
+    {
+        try
+        {
+            await _process.WaitForExitAsync(killNow);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+        await Task.WhenAll(_stdoutDone.Task, _stderrDone.Task);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Asks the worker to stop after saving its training state (SIGINT, as Ctrl-C would).</summary>
+    public void RequestStop()
+    {
+        if (_process.HasExited) return;
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) _ = SendSignal(_process.Id, 2);
+        else _process.Kill(entireProcessTree: true);
+    }
+
+    public void Dispose() => _process.Dispose();
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int pid, int signal);
+}

@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using SweepRunner.Core.Planning;
+using SweepRunner.Core.Previews;
+using SweepRunner.Core.Running;
+using SweepRunner.Core.Settings;
+using SweepRunner.Core.Sweeps;
+using SweepRunner.Store;
+using SweepRunner.Store.Model;
+using SweepRunner.Training.Data;
+using SweepRunner.Diffusion.Model;
+using SweepRunner.Training.Optimizers;
+using SweepRunner.Training.Trainer;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SweepRunner.Worker;
+
+/// <summary>
+/// The training side of <c>sweeprunner run</c>: one process that trains the jobs it is given one after another,
+/// keeping the base model, tokenizer and latent cache loaded between jobs that share them, and recording attempts,
+/// metrics, checkpoints, previews and events in the store. Runs on one thread (TorchSharp's dispose scopes are
+/// thread-static). A job that fails or diverges ends alone; a transient failure ends the process with
+/// <see cref="TransientFailure.ExitCode"/> so the supervisor retries it.
+/// </summary>
+public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emit, TimeProvider? time = null)
+{
+    const int MetricsEvery = 10;
+    readonly TimeProvider _time = time ?? TimeProvider.System;
+    readonly TestFault? _fault = TestFault.FromEnvironment();
+    string? _loadedModel;
+    TrainingBaseModel? _model;
+
+    // The trainer casts the frozen networks to half precision for an fp16/bf16 job and back afterwards, which
+    // rounds the base weights: the next job then reloads them from the file.
+    bool _modelRounded;
+    int _modelLoads;
+
+    public int Run(WorkerRequest request, CancellationToken stop)
+    {
+        var plan = new Planner().Plan(SweepFileParser.Load(request.SweepFile));
+        var device = ResolveDevice(request.Device);
+        using var cache = new LatentCache(Path.Combine(request.ResultsFolder, ".cache", "latents"));
+        try
+        {
+            foreach (var id in request.JobIds)
+            {
+                if (stop.IsCancellationRequested) break;
+                var job = plan.UniqueJobs.FirstOrDefault(j => j.Id == id)
+                          ?? throw new ArgumentException($"job '{id}' is not a unique job of sweep '{plan.Sweep.Name}' ({request.SweepFile})");
+                if (!RunJob(plan, job, request, device, cache, stop)) return TransientFailure.ExitCode;
+            }
+            return 0;
+        }
+        finally
+        {
+            _model?.Model.Dispose();
+        }
+    }
+
+    /// <returns>False when the job failed for a transient reason and the process should end.</returns>
+    bool RunJob(SweepPlan plan, PlannedJob job, WorkerRequest request, Device device, LatentCache cache, CancellationToken stop)
+    {
+        var settings = job.Settings;
+        var folderName = SafeName(job.Label);
+        var outputFolder = Path.Combine(request.ResultsFolder, plan.Sweep.Name, folderName);
+        var outputName = settings[SettingsCatalog.OutputName] as string ?? folderName;
+        var trainingJob = new TrainingJob(settings, outputFolder, outputName, PreviewPrompts(plan, settings));
+        var resumedFrom = File.Exists(trainingJob.StatePath) ? TrainingState.ReadPosition(trainingJob.StatePath).Step : 0;
+
+        var attemptId = Wait(store.StartAttemptAsync(new AttemptStart(job.Id, Environment.MachineName, Environment.ProcessId, device.type.ToString().ToLowerInvariant(), resumedFrom)));
+        emit(new JobStarted(job.Id, job.Label, attemptId, resumedFrom, job.Steps.TotalSteps));
+        using var heartbeat = new Timer(_ => _ = store.HeartbeatAsync(attemptId), null, request.HeartbeatInterval, request.HeartbeatInterval);
+        var clock = Stopwatch.StartNew();
+        var loadSeconds = 0.0;
+        TrainingPhaseTimes? phases = null;
+        AttemptOutcome outcome;
+        string? error = null;
+        try
+        {
+            loadSeconds = EnsureModel(plan, settings, device);
+            _modelRounded = settings[SettingsCatalog.MixedPrecision] as string is "fp16" or "bf16";
+            var dataset = TrainingDataset.Load(plan.Dataset, settings);
+            var trainer = new LoraTrainer(OptimizerFactory.Create, cache, _time);
+            phases = trainer.PhaseTimes;
+            (outcome, error) = Train(trainer, trainingJob, job, dataset, attemptId, request, resumedFrom > 0, stop);
+        }
+        catch (TrainingDivergedException e)
+        {
+            (outcome, error) = (AttemptOutcome.Diverged, e.Message);
+        }
+        catch (Exception e) when (TransientFailure.Is(e))
+        {
+            Wait(store.FinishAttemptAsync(attemptId, AttemptOutcome.Failed, "transient: " + e.Message, Timings(loadSeconds, phases, clock)));
+            Wait(store.AddEventAsync(EventLevel.Warning, $"'{job.Label}' failed for a transient reason: {e.Message}", plan.Sweep.Name, job.Id));
+            return false;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            (outcome, error) = (AttemptOutcome.Failed, $"{e.GetType().Name}: {e.Message}");
+        }
+        heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
+        if (outcome == AttemptOutcome.Succeeded && File.Exists(trainingJob.StatePath)) File.Delete(trainingJob.StatePath);
+        Wait(store.FinishAttemptAsync(attemptId, outcome, error, Timings(loadSeconds, phases, clock)));
+        if (error != null) Wait(store.AddEventAsync(outcome == AttemptOutcome.Interrupted ? EventLevel.Info : EventLevel.Error, $"'{job.Label}': {error}", plan.Sweep.Name, job.Id));
+        emit(new JobFinished(job.Id, StoredNames.Of(outcome), error));
+        return true;
+    }
+
+    (AttemptOutcome, string?) Train(LoraTrainer trainer, TrainingJob trainingJob, PlannedJob job, TrainingDataset dataset, long attemptId,
+        WorkerRequest request, bool resume, CancellationToken stop)
+    {
+        var limit = job.Settings[SettingsCatalog.MaxJobMinutes] is double minutes ? TimeSpan.FromMinutes(minutes) : (TimeSpan?)null;
+        // The state is also saved at every checkpoint epoch, so a crash loses at most the epochs since then.
+        var checkpointSteps = job.Settings[SettingsCatalog.SaveEveryNEpochs] is long every ? job.Steps.StepsPerEpoch * every : 0;
+        var started = _time.GetTimestamp();
+        var lastStateSave = started;
+        var pending = new List<MetricPoint>();
+        var timedOut = false;
+        var callbacks = new TrainingCallbacks
+        {
+            Step = progress =>
+            {
+                _fault?.Check(job.Label, progress.Step);
+                pending.Add(new MetricPoint(progress.Step, progress.Epoch, progress.Loss, progress.LearningRate, progress.SamplesPerSecond));
+                if (pending.Count >= MetricsEvery || progress.Step == progress.TotalSteps)
+                {
+                    Wait(store.AddMetricsAsync(attemptId, pending.ToList()));
+                    pending.Clear();
+                    emit(new JobProgress(job.Id, progress.Epoch, progress.Step, progress.TotalSteps, progress.Loss, progress.LearningRate, progress.SamplesPerSecond));
+                }
+            },
+            LoraSaved = saved => Wait(store.RecordCheckpointAsync(attemptId, saved.IsFinal ? job.Settings[SettingsCatalog.Epochs] is long e ? e : saved.Epoch : saved.Epoch,
+                ArtifactFile.Describe(request.ResultsFolder, saved.Path))),
+            PreviewSaved = saved => Wait(store.RecordPreviewAsync(attemptId, Preview(trainingJob, job, saved, request.ResultsFolder))),
+            PauseAfterStep = step =>
+            {
+                var now = _time.GetTimestamp();
+                if (limit is { } l && _time.GetElapsedTime(started, now) >= l) timedOut = true;
+                var due = _time.GetElapsedTime(lastStateSave, now) >= request.StateSaveInterval
+                          || checkpointSteps > 0 && step % checkpointSteps == 0 && step < job.Steps.TotalSteps;
+                if (due) lastStateSave = now;
+                return stop.IsCancellationRequested || timedOut || due;
+            },
+        };
+        var current = trainingJob with { ResumeFrom = resume ? trainingJob.StatePath : null };
+        while (true)
+        {
+            var result = trainer.Train(current, _model!, dataset, callbacks, CancellationToken.None);
+            if (pending.Count > 0)
+            {
+                Wait(store.AddMetricsAsync(attemptId, pending.ToList()));
+                pending.Clear();
+            }
+            if (result.Completed) return (AttemptOutcome.Succeeded, null);
+            if (stop.IsCancellationRequested) return (AttemptOutcome.Interrupted, $"stopped at step {result.Steps}; the training state is saved and 'sweeprunner run' resumes it");
+            if (timedOut) return (AttemptOutcome.TimedOut, $"max_job_minutes ({job.Settings[SettingsCatalog.MaxJobMinutes]}) reached at step {result.Steps}");
+            // A periodic state save: continue from the state just written.
+            current = trainingJob with { ResumeFrom = result.StatePath };
+        }
+    }
+
+    /// <summary>Loads the job's base model unless the one loaded is the same; returns the seconds spent.</summary>
+    double EnsureModel(SweepPlan plan, IReadOnlyDictionary<string, object?> settings, Device device)
+    {
+        var name = (string)settings[SettingsCatalog.BaseModel]!;
+        if (_model != null && _loadedModel == name && !_modelRounded) return 0;
+        _model?.Model.Dispose();
+        _model = null;
+        var clock = Stopwatch.StartNew();
+        var location = ModelLocator.Resolve(name == ModelFingerprint.DemoModel ? name : plan.Sweep.Resolve(name));
+        var model = ModelLoader.Load(location, new ModelLoadOptions(device));
+        _model = new TrainingBaseModel(model, TokenizerLocator.Load(location), location.Name);
+        _loadedModel = name;
+        _modelRounded = false;
+        _modelLoads++;
+        var seconds = clock.Elapsed.TotalSeconds;
+        Wait(store.AddEventAsync(EventLevel.Info, $"loaded base model {location.Name} in {seconds:0.0} s (load {_modelLoads} in worker {Environment.ProcessId})", plan.Sweep.Name));
+        emit(new ModelLoaded(location.Name, seconds, _modelLoads));
+        return seconds;
+    }
+
+    static IReadOnlyList<SamplePrompt> PreviewPrompts(SweepPlan plan, IReadOnlyDictionary<string, object?> settings) =>
+        settings[SettingsCatalog.SamplePrompts] is string file
+        && (settings[SettingsCatalog.SampleEveryNEpochs] != null || settings[SettingsCatalog.SampleAtFirst] is true)
+            ? SamplePromptFileParser.Load(plan.Sweep.Resolve(file)).Prompts
+            : [];
+
+    static PreviewImage Preview(TrainingJob trainingJob, PlannedJob job, SavedPreview saved, string resultsFolder)
+    {
+        var prompt = trainingJob.PreviewPrompts[saved.PromptIndex];
+        var sampler = prompt.Sampler ?? (string)job.Settings[SettingsCatalog.SampleSampler]!;
+        return new PreviewImage(saved.Epoch, saved.PromptIndex, prompt.Prompt, prompt.NegativePrompt ?? "", saved.Seed, sampler,
+            prompt.Steps, prompt.GuidanceScale, prompt.Width, prompt.Height, ArtifactFile.Describe(resultsFolder, saved.Path));
+    }
+
+    static PhaseTimings Timings(double loadSeconds, TrainingPhaseTimes? phases, Stopwatch clock)
+    {
+        var (cache, sample, save) = phases is null ? (0, 0, 0) : (phases.CacheSeconds, phases.SampleSeconds, phases.SaveSeconds);
+        var train = Math.Max(0, clock.Elapsed.TotalSeconds - loadSeconds - cache - sample - save);
+        return new PhaseTimings(loadSeconds, cache, train, sample, save);
+    }
+
+    static Device ResolveDevice(string device) => device switch
+    {
+        "cpu" => CPU,
+        "cuda" => cuda.is_available() ? CUDA : throw new InvalidOperationException("--device cuda: CUDA is not available (CPU build of TorchSharp, or no GPU/driver). Build with -p:TorchBackend=cuda or use --device cpu."),
+        _ => cuda.is_available() ? CUDA : CPU,
+    };
+
+    /// <summary>A label as a folder name: characters that are not letters, digits, '-', '_', '.', '=' or ',' become '_'.</summary>
+    public static string SafeName(string label)
+    {
+        var chars = label.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '=' or ',' ? c : '_').ToArray();
+        var name = new string(chars).Trim('.');
+        return name.Length == 0 ? "job" : name.Length > 120 ? name[..120] : name;
+    }
+
+    static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
+
+    static void Wait(Task task) => task.GetAwaiter().GetResult();
+}

@@ -1,0 +1,90 @@
+using SweepRunner.Core.Settings;
+using SweepRunner.Diffusion.Lora;
+using SweepRunner.TestSupport;
+
+namespace SweepRunner.Diffusion.Tests.Lora;
+
+public class KohyaMetadataTests
+{
+    [Theory]
+    [InlineData(0.0001, "0.0001")]
+    [InlineData(1e-5, "1e-05")]
+    [InlineData(3e-5, "3e-05")]
+    [InlineData(1.0, "1.0")]
+    [InlineData(128.0, "128.0")]
+    [InlineData(0.5, "0.5")]
+    [InlineData(1e16, "1e+16")]
+    [InlineData(1234567.25, "1234567.25")]
+    [InlineData(-2.5e-7, "-2.5e-07")]
+    [InlineData(1700000000.125, "1700000000.125")]
+    public void FloatsAreWrittenAsPythonStrWritesThem(double value, string expected) =>
+        Assert.Equal(expected, PythonText.Float(value));
+
+    [Fact]
+    public void MetadataHasKohyasKeysAndValues()
+    {
+        var settings = TestSettings.With(
+            (SettingsCatalog.LearningRate, 1e-4), (SettingsCatalog.UnetLr, 1e-4), (SettingsCatalog.NetworkDim, 32L),
+            (SettingsCatalog.NetworkAlpha, 16.0), (SettingsCatalog.ConvDim, 8L), (SettingsCatalog.ClipSkip, 2L),
+            (SettingsCatalog.MixedPrecision, "fp16"), (SettingsCatalog.Seed, 1234L), (SettingsCatalog.Epochs, 20L));
+        var started = new DateTimeOffset(2024, 5, 6, 7, 8, 9, 500, TimeSpan.Zero);
+        var input = new KohyaMetadataInput(
+            settings, LoraNetworkOptions.FromSettings(settings), "mylora", "v1-5-pruned-emaonly.safetensors", 20, 9000, 450, 450,
+            "torch.optim.adamw.AdamW", started,
+            [new DatasetDirInfo("15_person", 15, 30)],
+            new Dictionary<string, IReadOnlyDictionary<string, int>>
+            {
+                ["15_person"] = KohyaMetadata.TagFrequency(["a photo of sks person, Blue background", "a photo of sks person,  blue background"]),
+            });
+
+        var m = KohyaMetadata.Build(input, 3, 1350, started.AddSeconds(60), "abc123", TimeZoneInfo.Utc);
+
+        Assert.Equal("networks.lora", m["ss_network_module"]);
+        Assert.Equal("32", m["ss_network_dim"]);
+        Assert.Equal("16.0", m["ss_network_alpha"]);
+        Assert.Equal("{\"conv_dim\": \"8\", \"conv_alpha\": \"1\"}", m["ss_network_args"]);
+        Assert.Equal("0.0001", m["ss_learning_rate"]);
+        Assert.Equal("0.0001", m["ss_unet_lr"]);
+        Assert.Equal("None", m["ss_text_encoder_lr"]);
+        Assert.Equal("torch.optim.adamw.AdamW", m["ss_optimizer"]);
+        Assert.Equal("constant", m["ss_lr_scheduler"]);
+        Assert.Equal("20", m["ss_num_epochs"]);
+        Assert.Equal("3", m["ss_epoch"]);
+        Assert.Equal("1350", m["ss_steps"]);
+        Assert.Equal("9000", m["ss_max_train_steps"]);
+        Assert.Equal("1", m["ss_batch_size_per_device"]);
+        Assert.Equal("450", m["ss_num_train_images"]);
+        Assert.Equal("2", m["ss_clip_skip"]);
+        Assert.Equal("fp16", m["ss_mixed_precision"]);
+        Assert.Equal("1234", m["ss_seed"]);
+        Assert.Equal("v1-5-pruned-emaonly.safetensors", m["ss_sd_model_name"]);
+        Assert.Equal("(512, 512)", m["ss_resolution"]);
+        Assert.Equal("sd_v1", m["ss_base_model_version"]);
+        Assert.Equal("1714979289.5", m["ss_training_started_at"]);
+        Assert.Equal("1714979349.5", m["ss_training_finished_at"]);
+        Assert.Equal("{\"15_person\": {\"n_repeats\": 15, \"img_count\": 30}}", m["ss_dataset_dirs"]);
+        Assert.Equal("{\"15_person\": {\"a photo of sks person\": 2, \"blue background\": 2}}", m["ss_tag_frequency"]);
+        Assert.Equal("abc123", m["sshs_model_hash"]);
+        Assert.Equal("1.0.0", m["modelspec.sai_model_spec"]);
+        Assert.Equal("stable-diffusion-v1/lora", m["modelspec.architecture"]);
+        Assert.Equal("diffusers", m["modelspec.implementation"]);
+        Assert.Equal("mylora", m["modelspec.title"]);
+        Assert.Equal("512x512", m["modelspec.resolution"]);
+        Assert.Equal("2024-05-06T07:08:09", m["modelspec.date"]);
+        Assert.Equal("epsilon", m["modelspec.prediction_type"]);
+        Assert.Equal("2", m["modelspec.encoder_layer"]);
+    }
+
+    [Fact]
+    public void WithoutConvDimThereAreNoNetworkArgs()
+    {
+        var settings = TestSettings.With();
+        var input = new KohyaMetadataInput(settings, LoraNetworkOptions.FromSettings(settings), "x", "demo", 1, 1, 1, 1, "AdamW",
+            DateTimeOffset.UnixEpoch, [], new Dictionary<string, IReadOnlyDictionary<string, int>>());
+        var m = KohyaMetadata.Build(input, 1, 1, DateTimeOffset.UnixEpoch, "h", TimeZoneInfo.Utc);
+        Assert.DoesNotContain("ss_network_args", m.Keys);
+        Assert.Equal("4", m["ss_network_dim"]);
+        Assert.Equal("1.0", m["ss_network_alpha"]);
+        Assert.Equal("{}", m["ss_dataset_dirs"]);
+    }
+}

@@ -1,0 +1,77 @@
+using SweepRunner.Core.Datasets;
+using SweepRunner.Core.Previews;
+using SweepRunner.Core.Settings;
+using SweepRunner.Training.Data;
+using SweepRunner.DemoBuilder;
+using SweepRunner.Diffusion.Model;
+using SweepRunner.Training.Optimizers;
+using SweepRunner.Diffusion.Tokenizer;
+using SweepRunner.Training.Trainer;
+using static TorchSharp.torch;
+
+namespace SweepRunner.TestSupport;
+
+/// <summary>
+/// A randomly initialised Tiny model, a tokenizer trained on the captions and a small generated dataset (64×64, one
+/// subject) for trainer tests.
+/// </summary>
+public sealed class TinyTrainingSetup : IDisposable
+{
+    public static readonly DateTimeOffset Now = new(2024, 3, 4, 5, 6, 7, TimeSpan.Zero);
+
+    public TinyTrainingSetup(int images = 4, int repeats = 2)
+    {
+        DatasetFolder = Path.Combine(Folder.Path, "data");
+        DemoDatasetGenerator.Write(DatasetFolder, images, 64, repeats, "person", "sks", 1);
+        Info = DatasetScanner.Scan(DatasetFolder);
+        var vocabulary = ClipBpeTrainer.Train(Info.Folders.SelectMany(f => f.Images).Select(i => i.Caption ?? "").Append("a photo of a person"), 600);
+        var tokenizerFolder = Path.Combine(Folder.Path, "tokenizer");
+        vocabulary.Save(tokenizerFolder);
+        manual_seed(7);
+        Model = new StableDiffusionModel(DiffusionModelConfig.Tiny);
+        TestWeights.Randomize(Model, 8);
+        Model.SetTrainable(false);
+        BaseModel = new TrainingBaseModel(Model, ClipTokenizer.FromFolder(tokenizerFolder), "tiny-random.safetensors");
+    }
+
+    public TemporaryFolder Folder { get; } = new();
+
+    public string DatasetFolder { get; }
+
+    public DatasetInfo Info { get; }
+
+    public StableDiffusionModel Model { get; }
+
+    public TrainingBaseModel BaseModel { get; }
+
+    public LatentCache Cache { get; } = new();
+
+    public static IReadOnlyList<SamplePrompt> Prompts { get; } =
+        SamplePromptFileParser.Parse("a photo of sks person --w 64 --h 64 --s 2 --d 5 --l 5\n", "prompts.txt").Prompts;
+
+    public Dictionary<string, object?> Settings(params (string Key, object? Value)[] values) =>
+        TestSettings.With([(SettingsCatalog.LearningRate, 1e-3), (SettingsCatalog.Epochs, 2L), (SettingsCatalog.NetworkDim, 4L),
+            (SettingsCatalog.Resolution, "64,64"), (SettingsCatalog.BatchSize, 2L), .. values]);
+
+    public TrainingResult Train(Dictionary<string, object?> settings, string runFolder, TrainingCallbacks? callbacks = null,
+        IReadOnlyList<SamplePrompt>? prompts = null, string? resumeFrom = null)
+    {
+        var job = new TrainingJob(settings, Path.Combine(Folder.Path, runFolder), "lora", prompts ?? []) { ResumeFrom = resumeFrom };
+        var dataset = TrainingDataset.Load(Info, settings);
+        var trainer = new LoraTrainer(OptimizerFactory.Create, Cache, new ManualTimeProvider(Now)) { TimeZone = TimeZoneInfo.Utc };
+        LastPhaseTimes = trainer.PhaseTimes;
+        return trainer.Train(job, BaseModel, dataset, callbacks);
+    }
+
+    /// <summary>The phase times of the latest <see cref="Train"/>, also when it threw.</summary>
+    public TrainingPhaseTimes? LastPhaseTimes { get; private set; }
+
+    public string Output(string runFolder, string file) => Path.Combine(Folder.Path, runFolder, file);
+
+    public void Dispose()
+    {
+        Cache.Dispose();
+        Model.Dispose();
+        Folder.Dispose();
+    }
+}
