@@ -1,5 +1,5 @@
 using Dapper;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 using SweepRunner.Store.Time;
 
 namespace SweepRunner.Store;

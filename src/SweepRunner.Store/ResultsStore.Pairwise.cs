@@ -1,6 +1,6 @@
 using Dapper;
 using SweepRunner.Store.Errors;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 using SweepRunner.Store.Time;
 
 namespace SweepRunner.Store;

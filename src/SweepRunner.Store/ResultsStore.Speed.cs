@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Dapper;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Store;
 

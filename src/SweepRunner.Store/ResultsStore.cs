@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Polly;
 using SweepRunner.Store.Connections;
+using SweepRunner.Core.Results;
 using SweepRunner.Store.Errors;
 using SweepRunner.Store.Migrations;
 using SweepRunner.Store.Time;
@@ -13,7 +14,7 @@ namespace SweepRunner.Store;
 /// immediate transaction, retried when another process holds the lock. Each concern's operations live in
 /// their own file (ResultsStore.Sweeps.cs, ResultsStore.Attempts.cs, …).
 /// </summary>
-public sealed partial class ResultsStore
+public sealed partial class ResultsStore : IScoringStore
 {
     public const string DatabaseFileName = "sweeprunner.db";
 

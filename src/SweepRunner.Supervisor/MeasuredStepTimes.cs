@@ -1,7 +1,7 @@
 using System.Text.Json;
 using SweepRunner.Core.Settings;
 using SweepRunner.Store;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Supervisor;
 

@@ -1,6 +1,6 @@
 using SweepRunner.Core.Planning;
 using SweepRunner.Core.Settings;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Supervisor;
 

@@ -5,7 +5,7 @@ using SweepRunner.Core.Running;
 using SweepRunner.Core.Settings;
 using SweepRunner.Core.Sweeps;
 using SweepRunner.Store;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Supervisor;
 

@@ -5,8 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using SweepRunner.Store;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 using SweepRunner.Web.Api;
 using SweepRunner.Web.Security;
 using SweepRunner.Web.Static;
@@ -33,16 +32,15 @@ public sealed class ScoringServer : IAsyncDisposable
     /// <summary>The address the server listens on (with the port it got when asked for port 0).</summary>
     public Uri Url { get; }
 
-    /// <summary>Opens the results store and starts listening.</summary>
+    /// <summary>Starts listening, serving <paramref name="store"/>.</summary>
     /// <exception cref="ArgumentException">The options are not usable (see <see cref="ScoringServerOptions.Problem"/>).</exception>
-    public static async Task<ScoringServer> StartAsync(ScoringServerOptions options, CancellationToken cancellationToken = default)
+    public static async Task<ScoringServer> StartAsync(ScoringServerOptions options, IScoringStore store, CancellationToken cancellationToken = default)
     {
         if (options.Problem() is { } problem)
         {
             throw new ArgumentException(problem, nameof(options));
         }
 
-        var store = await ResultsStore.OpenAsync(options.ResultsFolder, cancellationToken: cancellationToken);
         var assets = new StaticAssets();
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(ScoringServer).Assembly.GetName().Name });
@@ -100,7 +98,7 @@ public sealed class ScoringServer : IAsyncDisposable
         return Results.Content(html, page.ContentType);
     }
 
-    private static async Task<IResult> ImageAsync(ResultsStore store, long previewId, CancellationToken cancellationToken)
+    private static async Task<IResult> ImageAsync(IScoringStore store, long previewId, CancellationToken cancellationToken)
     {
         StoredPreview? preview;
         try

@@ -11,14 +11,6 @@ public sealed record ScoringServerOptions
     public const string DefaultAddress = "127.0.0.1";
     public const int DefaultPort = 5180;
 
-    public ScoringServerOptions(string resultsFolder)
-    {
-        ResultsFolder = resultsFolder;
-    }
-
-    /// <summary>The results folder holding sweeprunner.db and the preview files.</summary>
-    public string ResultsFolder { get; init; }
-
     /// <summary>An IP address, or <c>localhost</c>.</summary>
     public string Address { get; init; } = DefaultAddress;
 

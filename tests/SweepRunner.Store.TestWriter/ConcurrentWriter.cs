@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Store.TestWriter;
 

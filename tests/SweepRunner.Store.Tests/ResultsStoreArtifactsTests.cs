@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using SweepRunner.Store.Errors;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 using SweepRunner.Store.Tests.Support;
 
 namespace SweepRunner.Store.Tests;

@@ -1,4 +1,4 @@
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 using SweepRunner.Store.Tests.Support;
 
 namespace SweepRunner.Store.Tests;

@@ -1,5 +1,5 @@
 using SweepRunner.Store.Errors;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 using SweepRunner.Store.Tests.Support;
 
 namespace SweepRunner.Store.Tests;

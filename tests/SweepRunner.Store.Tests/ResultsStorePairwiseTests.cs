@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 using SweepRunner.Store.Errors;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 using SweepRunner.Store.Tests.Support;
 
 namespace SweepRunner.Store.Tests;

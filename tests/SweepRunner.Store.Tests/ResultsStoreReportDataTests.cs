@@ -1,4 +1,4 @@
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 using SweepRunner.Store.Tests.Support;
 
 namespace SweepRunner.Store.Tests;
@@ -88,7 +88,7 @@ public sealed class ResultsStoreReportDataTests
         var store = await ResultsStore.OpenAsync(folder.Path);
         await store.RegisterSweepAsync(Sweeps.DimSweep("dims", 8));
 
-        var error = await Assert.ThrowsAsync<Errors.ResultsStoreException>(() => store.GetSweepReportDataAsync("nope"));
+        var error = await Assert.ThrowsAsync<SweepRunner.Core.Results.ResultsStoreException>(() => store.GetSweepReportDataAsync("nope"));
 
         Assert.Contains("'nope'", error.Message);
         Assert.Contains("dims", error.Message);

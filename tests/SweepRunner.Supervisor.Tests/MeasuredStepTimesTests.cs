@@ -2,7 +2,7 @@ using SweepRunner.Core.Planning;
 using SweepRunner.Core.Settings;
 using SweepRunner.Core.Sweeps;
 using SweepRunner.Store;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Supervisor.Tests;
 

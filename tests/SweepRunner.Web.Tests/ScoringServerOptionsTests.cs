@@ -7,7 +7,7 @@ public sealed class ScoringServerOptionsTests
     [InlineData("::1")]
     [InlineData("localhost")]
     public void Loopback_addresses_need_no_token(string address) =>
-        Assert.Null(new ScoringServerOptions("results") { Address = address }.Problem());
+        Assert.Null(new ScoringServerOptions() { Address = address }.Problem());
 
     [Theory]
     [InlineData("0.0.0.0")]
@@ -15,25 +15,25 @@ public sealed class ScoringServerOptionsTests
     [InlineData("::")]
     public void Other_addresses_need_a_token(string address)
     {
-        var problem = new ScoringServerOptions("results") { Address = address }.Problem();
+        var problem = new ScoringServerOptions() { Address = address }.Problem();
 
         Assert.NotNull(problem);
         Assert.Contains("--token", problem, StringComparison.Ordinal);
-        Assert.Null(new ScoringServerOptions("results") { Address = address, Token = "long-enough-token" }.Problem());
+        Assert.Null(new ScoringServerOptions() { Address = address, Token = "long-enough-token" }.Problem());
     }
 
     [Fact]
     public void Names_ports_and_short_tokens_are_refused()
     {
-        Assert.Contains("not an IP address", new ScoringServerOptions("results") { Address = "example.org" }.Problem(), StringComparison.Ordinal);
-        Assert.Contains("--port", new ScoringServerOptions("results") { Port = 70000 }.Problem(), StringComparison.Ordinal);
-        Assert.Contains("at least 8", new ScoringServerOptions("results") { Token = "short" }.Problem(), StringComparison.Ordinal);
+        Assert.Contains("not an IP address", new ScoringServerOptions() { Address = "example.org" }.Problem(), StringComparison.Ordinal);
+        Assert.Contains("--port", new ScoringServerOptions() { Port = 70000 }.Problem(), StringComparison.Ordinal);
+        Assert.Contains("at least 8", new ScoringServerOptions() { Token = "short" }.Problem(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Starting_with_unusable_options_throws_before_listening()
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => ScoringServer.StartAsync(new ScoringServerOptions("results") { Address = "0.0.0.0" }));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => ScoringServer.StartAsync(new ScoringServerOptions() { Address = "0.0.0.0" }, null!));
 
         Assert.Contains("--token", error.Message, StringComparison.Ordinal);
     }

@@ -4,7 +4,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using SweepRunner.Core.Scoring;
 using SweepRunner.Store;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Cli.Commands;
 

@@ -25,7 +25,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings) => StoreErrors.Guard(async () =>
     {
-        var options = new ScoringServerOptions(settings.Results) { Address = settings.Address, Port = settings.Port, Token = settings.Token };
+        var options = new ScoringServerOptions() { Address = settings.Address, Port = settings.Port, Token = settings.Token };
         if (options.Problem() is { } problem)
         {
             await Console.Error.WriteLineAsync($"error: {problem}");
@@ -47,7 +47,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
             ScoringServer server;
             try
             {
-                server = await ScoringServer.StartAsync(options, stop.Token);
+                server = await ScoringServer.StartAsync(options, await ResultsStore.OpenAsync(settings.Results, cancellationToken: stop.Token), stop.Token);
             }
             catch (IOException e)
             {

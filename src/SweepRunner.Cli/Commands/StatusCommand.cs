@@ -27,7 +27,7 @@ public sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
         }
         var store = await ResultsStore.OpenAsync(settings.Results);
         var names = settings.Sweep is { } one ? [one] : (await store.ListSweepsAsync()).Select(s => s.Name).ToList();
-        var statuses = new List<Store.Model.SweepStatus>();
+        var statuses = new List<SweepRunner.Core.Results.SweepStatus>();
         foreach (var name in names) statuses.Add(await store.GetSweepStatusAsync(name));
         if (settings.Json)
             Console.Out.WriteLine(StatusJson.Write(statuses));

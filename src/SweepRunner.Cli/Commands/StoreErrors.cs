@@ -1,3 +1,4 @@
+using SweepRunner.Core.Results;
 using SweepRunner.Store.Errors;
 
 namespace SweepRunner.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Spectre.Console;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Cli.Output;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Reports.Analysis;
 

@@ -4,7 +4,7 @@ using System.Text;
 using ScottPlot;
 using SweepRunner.Reports.Analysis;
 using SweepRunner.Reports.Export;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Reports.Charts;
 

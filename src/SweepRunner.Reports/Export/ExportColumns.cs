@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Reports.Export;
 

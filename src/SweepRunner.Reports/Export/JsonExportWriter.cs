@@ -1,6 +1,6 @@
 using SweepRunner.Core.Files;
 using System.Text.Json;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Reports.Export;
 

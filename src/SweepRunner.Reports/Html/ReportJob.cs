@@ -1,7 +1,7 @@
 using System.Text.Json;
 using SweepRunner.Reports.Analysis;
 using SweepRunner.Reports.Export;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Reports.Html;
 

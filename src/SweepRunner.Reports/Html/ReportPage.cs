@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using SweepRunner.Reports.Analysis;
 using SweepRunner.Reports.Charts;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 using static SweepRunner.Reports.Html.HtmlText;
 
 namespace SweepRunner.Reports.Html;

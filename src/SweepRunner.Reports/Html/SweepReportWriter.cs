@@ -5,7 +5,7 @@ using SweepRunner.Reports.Analysis;
 using SweepRunner.Reports.Charts;
 using SweepRunner.Reports.Export;
 using SweepRunner.Reports.Grids;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Reports.Html;
 

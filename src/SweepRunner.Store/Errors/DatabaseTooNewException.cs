@@ -1,3 +1,5 @@
+using SweepRunner.Core.Results;
+
 namespace SweepRunner.Store.Errors;
 
 /// <summary>The database was written by a newer SweepRunner; this one leaves it untouched.</summary>

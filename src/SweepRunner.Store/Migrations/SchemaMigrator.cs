@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Polly;
 using SweepRunner.Store.Connections;
+using SweepRunner.Core.Results;
 using SweepRunner.Store.Errors;
 
 namespace SweepRunner.Store.Migrations;

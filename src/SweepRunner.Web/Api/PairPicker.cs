@@ -1,4 +1,4 @@
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Web.Api;
 

@@ -5,14 +5,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SweepRunner.Core.Scoring;
-using SweepRunner.Store;
-using SweepRunner.Store.Errors;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Web.Api;
 
 /// <summary>The JSON API of the scoring page. Every call reads the store afresh, so a running sweep's new previews show up.</summary>
-internal sealed class ScoringApi(ResultsStore store)
+internal sealed class ScoringApi(IScoringStore store)
 {
     private const int MaxScorerLength = 64;
     private const int MaxNoteLength = 2000;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using SweepRunner.Cli.Tests.Support;
 using SweepRunner.Store;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 using SweepRunner.Diffusion.Checkpoints;
 
 namespace SweepRunner.Cli.Tests.Commands;
@@ -126,7 +126,7 @@ public class RunCommandTests : IDisposable
         {
             return await Status(results);
         }
-        catch (SweepRunner.Store.Errors.ResultsStoreException)
+        catch (SweepRunner.Core.Results.ResultsStoreException)
         {
             return null; // not registered yet
         }

@@ -1,6 +1,6 @@
 using SweepRunner.Cli.Tests.Support;
 using SweepRunner.Store;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Cli.Tests.Commands;
 

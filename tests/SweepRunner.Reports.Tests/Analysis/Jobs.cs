@@ -1,5 +1,5 @@
 using SweepRunner.Reports.Analysis;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Reports.Tests.Analysis;
 

@@ -1,7 +1,7 @@
 using SweepRunner.Reports.Analysis;
 using SweepRunner.Reports.Charts;
 using SweepRunner.Reports.Tests.Support;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 using static SweepRunner.Reports.Tests.Analysis.Jobs;
 
 namespace SweepRunner.Reports.Tests.Charts;

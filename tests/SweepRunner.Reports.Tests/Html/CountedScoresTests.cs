@@ -1,5 +1,5 @@
 using SweepRunner.Reports.Html;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Reports.Tests.Html;
 

@@ -1,7 +1,7 @@
 using Dapper;
 using SweepRunner.Store.Errors;
 using SweepRunner.Store.Migrations;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 using SweepRunner.Store.Tests.Support;
 
 namespace SweepRunner.Store.Tests.Migrations;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 using SweepRunner.Web.Tests.Support;
 
 namespace SweepRunner.Web.Tests.Api;

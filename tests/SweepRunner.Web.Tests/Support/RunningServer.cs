@@ -25,7 +25,7 @@ public sealed class RunningServer : IAsyncDisposable
     public static async Task<RunningServer> StartAsync(string? token = null)
     {
         var results = await ScoringResults.CreateAsync();
-        var server = await ScoringServer.StartAsync(new ScoringServerOptions(results.Folder) { Port = 0, Token = token });
+        var server = await ScoringServer.StartAsync(new ScoringServerOptions() { Port = 0, Token = token }, results.Store);
         return new RunningServer(results, server, token);
     }
 

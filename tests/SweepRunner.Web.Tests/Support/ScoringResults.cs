@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SweepRunner.Store;
-using SweepRunner.Store.Model;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Web.Tests.Support;
 

@@ -1,0 +1,9 @@
+namespace SweepRunner.Core.Results;
+
+public enum EventLevel
+{
+    Debug,
+    Info,
+    Warning,
+    Error,
+}

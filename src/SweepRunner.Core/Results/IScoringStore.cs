@@ -1,0 +1,28 @@
+namespace SweepRunner.Core.Results;
+
+/// <summary>
+/// What the scoring page reads from and writes to the results store. The store implements it; the page
+/// depends on this interface only, so it never sees SQL or the database file.
+/// </summary>
+public interface IScoringStore
+{
+    /// <summary>The results folder: recorded artifact paths are relative to it.</summary>
+    string ResultsFolder { get; }
+
+    Task<IReadOnlyList<SweepSummary>> ListSweepsAsync(CancellationToken cancellationToken = default);
+
+    /// <exception cref="ResultsStoreException">No sweep of that name.</exception>
+    Task<SweepGallery> GetSweepGalleryAsync(string sweepName, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<LatestScore>> GetLatestPreviewScoresAsync(string sweepName, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<StoredPairwiseChoice>> GetPairwiseChoicesAsync(string sweepName, CancellationToken cancellationToken = default);
+
+    Task<StoredPreview?> FindPreviewAsync(long previewId, CancellationToken cancellationToken = default);
+
+    /// <returns>The new score's id.</returns>
+    Task<long> AddPreviewScoreAsync(long previewId, ScoreEntry score, CancellationToken cancellationToken = default);
+
+    /// <returns>The new choice's id.</returns>
+    Task<long> AddPairwiseChoiceAsync(PairwiseChoice choice, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,16 @@
+namespace SweepRunner.Core.Results;
+
+/// <summary>
+/// One job of a sweep. <see cref="Progress"/> is the last logged step of the latest attempt over the total
+/// steps (1 once succeeded).
+/// </summary>
+public sealed record JobStatus(
+    string Label,
+    string JobId,
+    string? DuplicateOfLabel,
+    JobState State,
+    long LastStep,
+    long TotalSteps,
+    double Progress,
+    double EstimatedSeconds,
+    IReadOnlyList<AttemptDuration> Attempts);

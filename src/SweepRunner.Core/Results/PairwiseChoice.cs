@@ -1,0 +1,7 @@
+namespace SweepRunner.Core.Results;
+
+/// <summary>
+/// A scorer's pick between two previews of the same prompt, seed and epoch from different jobs:
+/// <paramref name="ChosenPreviewId"/> is the one judged closer to the subject, and is one of the two.
+/// </summary>
+public sealed record PairwiseChoice(long FirstPreviewId, long SecondPreviewId, long ChosenPreviewId, string Scorer);

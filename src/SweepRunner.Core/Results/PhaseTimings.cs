@@ -1,0 +1,15 @@
+namespace SweepRunner.Core.Results;
+
+/// <summary>Wall-clock seconds an attempt spent in each phase.</summary>
+public sealed record PhaseTimings(
+    double LoadSeconds,
+    double CacheSeconds,
+    double TrainSeconds,
+    double SampleSeconds,
+    double SaveSeconds)
+{
+    public double TotalSeconds => LoadSeconds + CacheSeconds + TrainSeconds + SampleSeconds + SaveSeconds;
+
+    /// <summary>Everything but training: the time a job costs whatever its step count.</summary>
+    public double OverheadSeconds => LoadSeconds + CacheSeconds + SampleSeconds + SaveSeconds;
+}

@@ -1,9 +1,0 @@
-namespace SweepRunner.Store.Model;
-
-public enum EventLevel
-{
-    Debug,
-    Info,
-    Warning,
-    Error,
-}

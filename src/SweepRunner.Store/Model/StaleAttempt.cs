@@ -1,4 +1,0 @@
-namespace SweepRunner.Store.Model;
-
-/// <summary>An attempt whose process stopped sending heartbeats and that was therefore marked interrupted.</summary>
-public sealed record StaleAttempt(long AttemptId, string JobId, DateTimeOffset LastHeartbeatAt);
