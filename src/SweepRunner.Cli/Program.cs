@@ -1,12 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console.Cli;
 using SweepRunner.Cli;
 using SweepRunner.Cli.Commands;
+using SweepRunner.Cli.Hosting;
+using SweepRunner.Core.Results;
+using SweepRunner.Store.Errors;
 
-var app = new CommandApp();
+var services = new ServiceCollection();
+var console = CliConsole.System();
+services.AddSingleton(console);
+var app = new CommandApp(new TypeRegistrar(services));
 app.Configure(config =>
 {
     config.SetApplicationName("sweeprunner");
     config.PropagateExceptions();
+    config.SetInterceptor(new ResultsDatabaseInterceptor());
     config.AddCommand<PlanCommand>("plan").WithDescription("Expand a sweep file into jobs with steps and time estimates.");
     config.AddCommand<RunCommand>("run").WithDescription("Plan, save and train every job of a sweep that has not succeeded yet.");
     config.AddCommand<WorkerCommand>("worker").IsHidden();
@@ -26,6 +34,22 @@ try
 }
 catch (CommandAppException e)
 {
-    Console.Error.WriteLine($"error: {e.Message}");
+    console.Error.WriteLine($"error: {e.Message}");
+    return ExitCodes.Usage;
+}
+catch (CliInputException e)
+{
+    console.Error.WriteLine($"error: {e.Message}");
+    return ExitCodes.Usage;
+}
+catch (DatabaseTooNewException e)
+{
+    console.Error.WriteLine($"error: {e.Message}");
+    return ExitCodes.Failed;
+}
+catch (ResultsStoreException e)
+{
+    // An unknown sweep or label, a database that cannot be opened: the message says which and what to do.
+    console.Error.WriteLine($"error: {e.Message}");
     return ExitCodes.Usage;
 }

@@ -15,14 +15,37 @@ public sealed class DemoModelCommand : Command<DemoModelCommand.Settings>
         [Description("Folder for model.safetensors and tokenizer/ (default models/demo).")]
         public string Out { get; init; } = "models/demo";
 
-        [CommandOption("--seed <SEED>")] public int Seed { get; init; } = Defaults.Seed;
-        [CommandOption("--images <N>")] public int Images { get; init; } = Defaults.Images;
-        [CommandOption("--vae-steps <N>")] public int VaeSteps { get; init; } = Defaults.VaeSteps;
-        [CommandOption("--vae-batch <N>")] public int VaeBatch { get; init; } = Defaults.VaeBatch;
-        [CommandOption("--steps <N>")][Description("UNet + text encoder steps.")] public int Steps { get; init; } = Defaults.Steps;
-        [CommandOption("--batch <N>")] public int Batch { get; init; } = Defaults.Batch;
-        [CommandOption("--threads <N>")][Description("Torch CPU threads; the file is reproducible for the same count.")] public int Threads { get; init; } = Defaults.Threads;
-        [CommandOption("--report-every <N>")] public int ReportEvery { get; init; } = 100;
+        [CommandOption("--seed <SEED>")]
+        [Description("Seed of the weights, the generated images and the training order.")]
+        public int Seed { get; init; } = Defaults.Seed;
+
+        [CommandOption("--images <N>")]
+        [Description("Number of generated shape images to train on.")]
+        public int Images { get; init; } = Defaults.Images;
+
+        [CommandOption("--vae-steps <N>")]
+        [Description("VAE training steps.")]
+        public int VaeSteps { get; init; } = Defaults.VaeSteps;
+
+        [CommandOption("--vae-batch <N>")]
+        [Description("Images per VAE training step.")]
+        public int VaeBatch { get; init; } = Defaults.VaeBatch;
+
+        [CommandOption("--steps <N>")]
+        [Description("UNet + text encoder steps.")]
+        public int Steps { get; init; } = Defaults.Steps;
+
+        [CommandOption("--batch <N>")]
+        [Description("Images per UNet + text encoder step.")]
+        public int Batch { get; init; } = Defaults.Batch;
+
+        [CommandOption("--threads <N>")]
+        [Description("Torch CPU threads; the file is reproducible for the same count.")]
+        public int Threads { get; init; } = Defaults.Threads;
+
+        [CommandOption("--report-every <N>")]
+        [Description("Print the loss every N steps (default 100).")]
+        public int ReportEvery { get; init; } = 100;
 
         public DemoModelOptions ToOptions() => new()
         {

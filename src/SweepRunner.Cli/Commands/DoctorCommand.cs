@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Runtime.InteropServices;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -11,6 +12,7 @@ public sealed class DoctorCommand : Command<DoctorCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--results <DIR>")]
+        [Description("Results folder whose free space and database to check (default: results).")]
         public string Results { get; init; } = "results";
     }
 

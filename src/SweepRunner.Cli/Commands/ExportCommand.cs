@@ -8,21 +8,19 @@ namespace SweepRunner.Cli.Commands;
 
 public sealed class ExportCommand : AsyncCommand<ExportCommand.Settings>
 {
-    public sealed class Settings : ResultsSettings
+    public sealed class Settings : ExistingResultsSettings
     {
         [CommandArgument(0, "<sweep>")]
+        [Description("The sweep's name, as 'sweeprunner status' shows it.")]
         public string Sweep { get; init; } = "";
 
         [CommandOption("--format <FORMAT>")]
         [Description("csv or json (default csv).")]
-        public string Format { get; init; } = "csv";
+        public ExportFormat Format { get; init; } = ExportFormat.Csv;
 
         [CommandOption("--out <FILE>")]
         [Description("Write to this file (atomically) instead of standard output.")]
         public string? Out { get; init; }
-
-        public override ValidationResult Validate() =>
-            Format is "csv" or "json" ? ValidationResult.Success() : ValidationResult.Error($"--format must be csv or json, not '{Format}'");
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings) => StoreErrors.Guard(async () =>
@@ -31,11 +29,11 @@ public sealed class ExportCommand : AsyncCommand<ExportCommand.Settings>
         var export = await store.GetSweepExportAsync(settings.Sweep);
         if (settings.Out is { } path)
         {
-            if (settings.Format == "csv") CsvExportWriter.WriteFile(export, path);
+            if (settings.Format == ExportFormat.Csv) CsvExportWriter.WriteFile(export, path);
             else JsonExportWriter.WriteFile(export, path);
             await Console.Error.WriteLineAsync($"wrote {export.Rows.Count} job(s) of '{settings.Sweep}' to {Path.GetFullPath(path)}");
         }
-        else if (settings.Format == "csv")
+        else if (settings.Format == ExportFormat.Csv)
             CsvExportWriter.Write(export, Console.Out);
         else
         {

@@ -7,9 +7,10 @@ namespace SweepRunner.Cli.Commands;
 
 public sealed class ReportCommand : AsyncCommand<ReportCommand.Settings>
 {
-    public sealed class Settings : ResultsSettings
+    public sealed class Settings : ExistingResultsSettings
     {
         [CommandArgument(0, "<sweep>")]
+        [Description("The sweep's name, as 'sweeprunner status' shows it.")]
         public string Sweep { get; init; } = "";
 
         [CommandOption("--out <DIR>")]
@@ -19,11 +20,6 @@ public sealed class ReportCommand : AsyncCommand<ReportCommand.Settings>
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings) => StoreErrors.Guard(async () =>
     {
-        if (!File.Exists(Path.Combine(settings.Results, ResultsStore.DatabaseFileName)))
-        {
-            await Console.Error.WriteLineAsync($"error: no results database in '{Path.GetFullPath(settings.Results)}'. Run a sweep first ('sweeprunner run <sweep.yaml>'), or pass --results DIR.");
-            return ExitCodes.Usage;
-        }
 
         var store = await ResultsStore.OpenAsync(settings.Results);
         await Console.Error.WriteLineAsync($"reading sweep '{settings.Sweep}' from {store.DatabasePath}");

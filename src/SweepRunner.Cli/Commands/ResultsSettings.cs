@@ -10,3 +10,6 @@ public class ResultsSettings : CommandSettings
     [Description("Results folder holding sweeprunner.db and the artifacts (default: results).")]
     public string Results { get; init; } = "results";
 }
+
+/// <summary>Settings of a command that reads a results database that must already exist (checked before it runs).</summary>
+public class ExistingResultsSettings : ResultsSettings, Hosting.IReadsResults;

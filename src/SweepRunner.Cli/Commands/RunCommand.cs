@@ -1,7 +1,7 @@
 using System.ComponentModel;
-using System.Runtime.InteropServices;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using SweepRunner.Cli.Hosting;
 using SweepRunner.Cli.Output;
 using SweepRunner.Core.Sweeps;
 using SweepRunner.Supervisor;
@@ -13,11 +13,12 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
     public sealed class Settings : ResultsSettings
     {
         [CommandArgument(0, "<sweep.yaml>")]
+        [Description("The sweep file.")]
         public string SweepFile { get; init; } = "";
 
         [CommandOption("--device <DEVICE>")]
         [Description("auto (CUDA when available), cuda or cpu.")]
-        public string Device { get; init; } = "auto";
+        public TrainingDevice Device { get; init; } = TrainingDevice.Auto;
 
         [CommandOption("--only <LABELS>")]
         [Description("Comma-separated labels: train only these jobs.")]
@@ -32,35 +33,21 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         public double StateMinutes { get; init; } = 10;
 
         public override ValidationResult Validate() =>
-            Device is not ("auto" or "cuda" or "cpu") ? ValidationResult.Error($"--device must be auto, cuda or cpu, not '{Device}'")
-            : MaxJobs is < 1 ? ValidationResult.Error("--max-jobs must be at least 1")
+            MaxJobs is < 1 ? ValidationResult.Error("--max-jobs must be at least 1")
             : StateMinutes <= 0 ? ValidationResult.Error("--state-minutes must be positive")
             : ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
     {
-        using var stop = new CancellationTokenSource();
-        using var kill = new CancellationTokenSource();
-        void Interrupt()
-        {
-            if (!stop.IsCancellationRequested)
-            {
-                Console.Error.WriteLine("stopping after the current job saves its state (Ctrl-C again to stop at once)");
-                stop.Cancel();
-            }
-            else kill.Cancel();
-        }
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; Interrupt(); };
-        Console.CancelKeyPress += onCancel;
-        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; Interrupt(); });
+        using var signals = new StopSignals(() => Console.Error.WriteLine("stopping after the current job saves its state (Ctrl-C again to stop at once)"));
 
         var only = settings.Only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-        var options = new RunOptions(settings.SweepFile, settings.Results, settings.Device, only, settings.MaxJobs) { StateSaveMinutes = settings.StateMinutes };
+        var options = new RunOptions(settings.SweepFile, settings.Results, settings.Device.Word(), only, settings.MaxJobs) { StateSaveMinutes = settings.StateMinutes };
         var observer = new RunProgress(AnsiConsole.Console);
         try
         {
-            var summary = await new SweepSupervisor(SelfCommand.Worker(), observer).RunAsync(options, stop.Token, kill.Token);
+            var summary = await new SweepSupervisor(SelfCommand.Worker(), observer).RunAsync(options, signals.Stop, signals.Kill);
             observer.Finish(summary);
             return summary.Stopped ? 130 : ExitCodes.Ok;
         }
@@ -68,10 +55,6 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         {
             ErrorOutput.Write(e.Errors);
             return ExitCodes.Usage;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
     }
 }

@@ -27,22 +27,53 @@ public sealed class SampleCommand : Command<SampleCommand.Settings>
         [Description("A kohya LoRA .safetensors file to apply.")]
         public string? Lora { get; init; }
 
-        [CommandOption("--lora-weight <W>")] public double LoraWeight { get; init; } = 1.0;
-        [CommandOption("--prompt <TEXT>")] public string? Prompt { get; init; }
-        [CommandOption("--negative <TEXT>")] public string Negative { get; init; } = "";
-        [CommandOption("--steps <N>")] public int Steps { get; init; } = 30;
-        [CommandOption("--cfg <SCALE>")] public double Cfg { get; init; } = 7.5;
-        [CommandOption("--sampler <NAME>")] public string Sampler { get; init; } = "ddim";
-        [CommandOption("--seed <SEED>")] public long Seed { get; init; } = 42;
-        [CommandOption("--width <PIXELS>")] public int Width { get; init; } = 512;
-        [CommandOption("--height <PIXELS>")] public int Height { get; init; } = 512;
-        [CommandOption("--clip-skip <N>")] public int ClipSkip { get; init; } = 1;
+        [CommandOption("--lora-weight <W>")]
+        [Description("Multiplier of the LoRA, as <lora:name:W> in AUTOMATIC1111 (default 1).")]
+        public double LoraWeight { get; init; } = 1.0;
+
+        [CommandOption("--prompt <TEXT>")]
+        [Description("The prompt (required).")]
+        public string? Prompt { get; init; }
+
+        [CommandOption("--negative <TEXT>")]
+        [Description("The negative prompt (default none).")]
+        public string Negative { get; init; } = "";
+
+        [CommandOption("--steps <N>")]
+        [Description("Sampling steps (default 30).")]
+        public int Steps { get; init; } = 30;
+
+        [CommandOption("--cfg <SCALE>")]
+        [Description("Classifier-free guidance scale (default 7.5).")]
+        public double Cfg { get; init; } = 7.5;
+
+        [CommandOption("--sampler <NAME>")]
+        [Description("ddim, euler or euler_a (default ddim).")]
+        public string Sampler { get; init; } = "ddim";
+
+        [CommandOption("--seed <SEED>")]
+        [Description("Seed of the initial noise (default 42).")]
+        public long Seed { get; init; } = 42;
+
+        [CommandOption("--width <PIXELS>")]
+        [Description("Image width, a multiple of 8 (default 512).")]
+        public int Width { get; init; } = 512;
+
+        [CommandOption("--height <PIXELS>")]
+        [Description("Image height, a multiple of 8 (default 512).")]
+        public int Height { get; init; } = 512;
+
+        [CommandOption("--clip-skip <N>")]
+        [Description("Use the text encoder's N-th layer from the end, as clip_skip in sd-scripts (default 1).")]
+        public int ClipSkip { get; init; } = 1;
 
         [CommandOption("--tokenizer <DIR>")]
         [Description("Folder with vocab.json and merges.txt (default: tokenizer/ next to the checkpoint or in the model folder).")]
         public string? Tokenizer { get; init; }
 
-        [CommandOption("--out <PNG>")] public string? Out { get; init; }
+        [CommandOption("--out <PNG>")]
+        [Description("The PNG file to write (required); it carries the AUTOMATIC1111 parameters text.")]
+        public string? Out { get; init; }
 
         public override ValidationResult Validate()
         {

@@ -11,7 +11,7 @@ namespace SweepRunner.Cli.Commands;
 /// <summary>Scores jobs without the scoring page: one score from the arguments, or many from a CSV file.</summary>
 public sealed class ScoreCommand : AsyncCommand<ScoreCommand.Settings>
 {
-    public sealed class Settings : ResultsSettings
+    public sealed class Settings : ExistingResultsSettings
     {
         [CommandArgument(0, "<sweep>")]
         [Description("The sweep's name.")]

@@ -1,6 +1,7 @@
 using System.ComponentModel;
-using System.Runtime.InteropServices;
+using Spectre.Console;
 using Spectre.Console.Cli;
+using SweepRunner.Cli.Hosting;
 using SweepRunner.Store;
 using SweepRunner.Web;
 
@@ -8,7 +9,7 @@ namespace SweepRunner.Cli.Commands;
 
 public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
 {
-    public sealed class Settings : ResultsSettings
+    public sealed class Settings : ExistingResultsSettings
     {
         [CommandOption("--port <N>")]
         [Description("TCP port (default 5180; 0 picks a free one).")]
@@ -21,62 +22,45 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         [CommandOption("--token <TOKEN>")]
         [Description("A secret every request must carry (?token= in the address the command prints).")]
         public string? Token { get; init; }
+
+        public ScoringServerOptions Options() => new() { Address = Address, Port = Port, Token = Token };
+
+        public override ValidationResult Validate() =>
+            Options().Problem() is { } problem ? ValidationResult.Error(problem) : ValidationResult.Success();
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings) => StoreErrors.Guard(async () =>
     {
-        var options = new ScoringServerOptions() { Address = settings.Address, Port = settings.Port, Token = settings.Token };
-        if (options.Problem() is { } problem)
-        {
-            await Console.Error.WriteLineAsync($"error: {problem}");
-            return ExitCodes.Usage;
-        }
-
-        if (!File.Exists(Path.Combine(settings.Results, ResultsStore.DatabaseFileName)))
-        {
-            await Console.Error.WriteLineAsync($"error: no results database in '{Path.GetFullPath(settings.Results)}'. Run a sweep first ('sweeprunner run <sweep.yaml>'), or pass --results DIR.");
-            return ExitCodes.Usage;
-        }
-
-        using var stop = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stop.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        var options = settings.Options();
+        using var signals = new StopSignals();
+        ScoringServer server;
         try
         {
-            ScoringServer server;
+            server = await ScoringServer.StartAsync(options, await ResultsStore.OpenAsync(settings.Results, cancellationToken: signals.Stop), signals.Stop);
+        }
+        catch (IOException e)
+        {
+            await Console.Error.WriteLineAsync($"error: cannot listen on {settings.Address}:{settings.Port} ({e.Message}). Choose another --port.");
+            return ExitCodes.Failed;
+        }
+
+        await using (server)
+        {
+            Console.Out.WriteLine($"Scoring page: {ScoringServer.PageUrl(server.Url, settings.Token)}");
+            Console.Out.WriteLine($"Results: {Path.GetFullPath(settings.Results)}. Press Ctrl+C to stop.");
             try
             {
-                server = await ScoringServer.StartAsync(options, await ResultsStore.OpenAsync(settings.Results, cancellationToken: stop.Token), stop.Token);
+                await Task.Delay(Timeout.Infinite, signals.Stop);
             }
-            catch (IOException e)
+            catch (OperationCanceledException)
             {
-                await Console.Error.WriteLineAsync($"error: cannot listen on {settings.Address}:{settings.Port} ({e.Message}). Choose another --port.");
-                return ExitCodes.Failed;
+                // Ctrl+C or SIGTERM: stop serving.
             }
 
-            await using (server)
-            {
-                Console.Out.WriteLine($"Scoring page: {ScoringServer.PageUrl(server.Url, settings.Token)}");
-                Console.Out.WriteLine($"Results: {Path.GetFullPath(settings.Results)}. Press Ctrl+C to stop.");
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, stop.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Ctrl+C or SIGTERM: stop serving.
-                }
-
-                await server.StopAsync();
-            }
-
-            Console.Out.WriteLine("stopped");
-            return ExitCodes.Ok;
+            await server.StopAsync();
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+
+        Console.Out.WriteLine("stopped");
+        return ExitCodes.Ok;
     });
 }

@@ -8,23 +8,19 @@ namespace SweepRunner.Cli.Commands;
 
 public sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
 {
-    public sealed class Settings : ResultsSettings
+    public sealed class Settings : ExistingResultsSettings
     {
         [CommandArgument(0, "[sweep]")]
         [Description("A sweep name; without it, every sweep in the results folder.")]
         public string? Sweep { get; init; }
 
         [CommandOption("--json")]
+        [Description("Print the status as one JSON object.")]
         public bool Json { get; init; }
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings) => StoreErrors.Guard(async () =>
     {
-        if (!File.Exists(Path.Combine(settings.Results, ResultsStore.DatabaseFileName)))
-        {
-            await Console.Error.WriteLineAsync($"error: no results database in '{Path.GetFullPath(settings.Results)}'. Plan a sweep with 'sweeprunner plan <sweep.yaml> --save' or run one first, or pass --results DIR.");
-            return ExitCodes.Usage;
-        }
         var store = await ResultsStore.OpenAsync(settings.Results);
         var names = settings.Sweep is { } one ? [one] : (await store.ListSweepsAsync()).Select(s => s.Name).ToList();
         var statuses = new List<SweepRunner.Core.Results.SweepStatus>();

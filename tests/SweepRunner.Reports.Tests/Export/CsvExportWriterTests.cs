@@ -1,7 +1,6 @@
 using SweepRunner.Reports.Export;
-using SweepRunner.Store.Tests.Support;
 
-namespace SweepRunner.Store.Tests.Export;
+namespace SweepRunner.Reports.Tests.Export;
 
 public sealed class CsvExportWriterTests
 {

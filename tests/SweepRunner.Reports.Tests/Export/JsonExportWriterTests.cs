@@ -1,8 +1,7 @@
 using System.Text.Json;
 using SweepRunner.Reports.Export;
-using SweepRunner.Store.Tests.Support;
 
-namespace SweepRunner.Store.Tests.Export;
+namespace SweepRunner.Reports.Tests.Export;
 
 public sealed class JsonExportWriterTests
 {

@@ -1,7 +1,7 @@
 using SweepRunner.Core.Results;
-using SweepRunner.Store.Tests.Support;
+using SweepRunner.Store;
 
-namespace SweepRunner.Store.Tests.Export;
+namespace SweepRunner.Reports.Tests.Export;
 
 /// <summary>A real store with a sweep whose labels, settings and scorers need CSV quoting.</summary>
 public static class ExportFixture

@@ -1,7 +1,7 @@
 using System.Globalization;
 using SweepRunner.Core.Results;
 
-namespace SweepRunner.Store.Tests.Support;
+namespace SweepRunner.TestSupport;
 
 /// <summary>Small sweeps as the planner would register them: one job per network_dim value.</summary>
 public static class Sweeps
