@@ -1,10 +1,11 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
+using SweepRunner.Cli.Hosting;
 using SweepRunner.DemoBuilder;
 
 namespace SweepRunner.Cli.Commands;
 
-public sealed class DemoDataCommand : Command<DemoDataCommand.Settings>
+public sealed class DemoDataCommand(CliConsole console) : Command<DemoDataCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -45,7 +46,7 @@ public sealed class DemoDataCommand : Command<DemoDataCommand.Settings>
     public override int Execute(CommandContext context, Settings settings)
     {
         var files = DemoDatasetGenerator.Write(settings.Folder, settings.Count, settings.Size, settings.Repeats, settings.Name, settings.Token, settings.Seed);
-        Console.WriteLine($"wrote {files.Count} images with captions to {Path.GetFullPath(settings.Folder)}");
+        console.Out.WriteLine($"wrote {files.Count} images with captions to {Path.GetFullPath(settings.Folder)}");
         return ExitCodes.Ok;
     }
 }

@@ -1,11 +1,12 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
+using SweepRunner.Cli.Hosting;
 using SweepRunner.Cli.Output;
 using SweepRunner.DemoBuilder;
 
 namespace SweepRunner.Cli.Commands;
 
-public sealed class DemoModelCommand : Command<DemoModelCommand.Settings>
+public sealed class DemoModelCommand(CliConsole console) : Command<DemoModelCommand.Settings>
 {
     static readonly DemoModelOptions Defaults = new();
 
@@ -72,19 +73,19 @@ public sealed class DemoModelCommand : Command<DemoModelCommand.Settings>
     public override int Execute(CommandContext context, Settings settings)
     {
         var options = settings.ToOptions();
-        Console.WriteLine($"training the demo model: {options.ToCommandLine()}");
+        console.Out.WriteLine($"training the demo model: {options.ToCommandLine()}");
         DemoModelReport report;
         try
         {
-            report = DemoModelTrainer.Train(settings.Out, options, p => Console.WriteLine(DemoModelProgressText.Line(p)), reportEvery: settings.ReportEvery);
+            report = DemoModelTrainer.Train(settings.Out, options, p => console.Out.WriteLine(DemoModelProgressText.Line(p)), reportEvery: settings.ReportEvery);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"error: cannot write the demo model into '{settings.Out}': {e.Message} Choose a writable folder with --out.");
+            console.Error.WriteLine($"error: cannot write the demo model into '{settings.Out}': {e.Message} Choose a writable folder with --out.");
             return ExitCodes.Failed;
         }
 
-        foreach (var line in DemoModelProgressText.Summary(report)) Console.WriteLine(line);
+        foreach (var line in DemoModelProgressText.Summary(report)) console.Out.WriteLine(line);
         return ExitCodes.Ok;
     }
 }

@@ -2,12 +2,13 @@ using System.ComponentModel;
 using System.Runtime.InteropServices;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using SweepRunner.Cli.Hosting;
 using SweepRunner.Store;
 using SweepRunner.Diffusion.Diagnostics;
 
 namespace SweepRunner.Cli.Commands;
 
-public sealed class DoctorCommand : Command<DoctorCommand.Settings>
+public sealed class DoctorCommand(CliConsole console) : Command<DoctorCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -34,9 +35,9 @@ public sealed class DoctorCommand : Command<DoctorCommand.Settings>
         while (!Directory.Exists(existing)) existing = Path.GetDirectoryName(existing) ?? "/";
         var drive = new DriveInfo(existing);
         Row("results folder", $"{results} ({drive.AvailableFreeSpace / (1024.0 * 1024 * 1024):0.0} GiB free)");
-        AnsiConsole.Write(table);
+        console.Ansi.Write(table);
         if (torch.Started) return ExitCodes.Ok;
-        AnsiConsole.MarkupLine("[red]torch cannot start.[/] Rebuild on this machine ('dotnet build') so the libstdc++ fix is applied, and check the libtorch package is restored.");
+        console.Ansi.MarkupLine("[red]torch cannot start.[/] Rebuild on this machine ('dotnet build') so the libstdc++ fix is applied, and check the libtorch package is restored.");
         return ExitCodes.Failed;
     }
 }

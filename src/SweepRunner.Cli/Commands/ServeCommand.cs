@@ -7,7 +7,7 @@ using SweepRunner.Web;
 
 namespace SweepRunner.Cli.Commands;
 
-public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
+public sealed class ServeCommand(CliConsole console) : AsyncCommand<ServeCommand.Settings>
 {
     public sealed class Settings : ExistingResultsSettings
     {
@@ -40,14 +40,14 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         }
         catch (IOException e)
         {
-            await Console.Error.WriteLineAsync($"error: cannot listen on {settings.Address}:{settings.Port} ({e.Message}). Choose another --port.");
+            await console.Error.WriteLineAsync($"error: cannot listen on {settings.Address}:{settings.Port} ({e.Message}). Choose another --port.");
             return ExitCodes.Failed;
         }
 
         await using (server)
         {
-            Console.Out.WriteLine($"Scoring page: {ScoringServer.PageUrl(server.Url, settings.Token)}");
-            Console.Out.WriteLine($"Results: {Path.GetFullPath(settings.Results)}. Press Ctrl+C to stop.");
+            console.Out.WriteLine($"Scoring page: {ScoringServer.PageUrl(server.Url, settings.Token)}");
+            console.Out.WriteLine($"Results: {Path.GetFullPath(settings.Results)}. Press Ctrl+C to stop.");
             try
             {
                 await Task.Delay(Timeout.Infinite, signals.Stop);
@@ -60,7 +60,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
             await server.StopAsync();
         }
 
-        Console.Out.WriteLine("stopped");
+        console.Out.WriteLine("stopped");
         return ExitCodes.Ok;
     });
 }

@@ -1,12 +1,13 @@
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using SweepRunner.Cli.Hosting;
 using SweepRunner.Cli.Output;
 using SweepRunner.Store;
 
 namespace SweepRunner.Cli.Commands;
 
-public sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
+public sealed class StatusCommand(CliConsole console) : AsyncCommand<StatusCommand.Settings>
 {
     public sealed class Settings : ExistingResultsSettings
     {
@@ -26,9 +27,9 @@ public sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
         var statuses = new List<SweepRunner.Core.Results.SweepStatus>();
         foreach (var name in names) statuses.Add(await store.GetSweepStatusAsync(name));
         if (settings.Json)
-            Console.Out.WriteLine(StatusJson.Write(statuses));
+            console.Out.WriteLine(StatusJson.Write(statuses));
         else
-            foreach (var status in statuses) StatusTable.Write(AnsiConsole.Console, status);
+            foreach (var status in statuses) StatusTable.Write(console.Ansi, status);
         return ExitCodes.Ok;
     });
 }

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console.Cli;
+using SweepRunner.Cli.Commands;
+using SweepRunner.Core.Results;
+using SweepRunner.Store.Errors;
+
+namespace SweepRunner.Cli.Hosting;
+
+/// <summary>The `sweeprunner` program: its commands, the services they get, and how failures become exit codes.</summary>
+public static class CliApp
+{
+    /// <summary>Runs one command line, writing to <paramref name="console"/>; returns the exit code.</summary>
+    public static int Run(CliConsole console, string[] args)
+    {
+        try
+        {
+            return Create(console).Run(args);
+        }
+        catch (CommandAppException e)
+        {
+            console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (CliInputException e)
+        {
+            console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (DatabaseTooNewException e)
+        {
+            console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (ResultsStoreException e)
+        {
+            // An unknown sweep or label, a database that cannot be opened: the message says which and what to do.
+            console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
+    }
+
+    static CommandApp Create(CliConsole console)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(console);
+        var app = new CommandApp(new TypeRegistrar(services));
+        app.Configure(config =>
+        {
+            config.SetApplicationName("sweeprunner");
+            config.PropagateExceptions();
+            config.SetInterceptor(new ResultsDatabaseInterceptor());
+            config.AddCommand<PlanCommand>("plan").WithDescription("Expand a sweep file into jobs with steps and time estimates.");
+            config.AddCommand<RunCommand>("run").WithDescription("Plan, save and train every job of a sweep that has not succeeded yet.");
+            config.AddCommand<WorkerCommand>("worker").IsHidden();
+            config.AddCommand<StatusCommand>("status").WithDescription("Show the jobs of a sweep with state, progress and ETA.");
+            config.AddCommand<ScoreCommand>("score").WithDescription("Score a job (0-100) by label, or import scores from a CSV file.");
+            config.AddCommand<ReportCommand>("report").WithDescription("Write an HTML report of a sweep: summary, grids, charts, verdicts, failures, data files.");
+            config.AddCommand<ServeCommand>("serve").WithDescription("Serve the scoring page: gallery, blind and pairwise scoring of a sweep's previews, ratings.");
+            config.AddCommand<ExportCommand>("export").WithDescription("Export one row per job: settings, state, timings, loss, scores.");
+            config.AddCommand<DoctorCommand>("doctor").WithDescription("Report versions, devices and set-up problems.");
+            config.AddCommand<DemoDataCommand>("demo-data").WithDescription("Write a generated dataset in kohya layout.");
+            config.AddCommand<SampleCommand>("sample").WithDescription("Generate one image with a base model (and optionally a LoRA); writes a PNG with AUTOMATIC1111 parameters.");
+            config.AddCommand<DemoModelCommand>("demo-model").WithDescription("Train the bundled demo model (tiny config) from generated shape images.");
+        });
+        return app;
+    }
+}
