@@ -76,7 +76,9 @@ public static class KohyaConfigImport
     {
         var settings = new Dictionary<string, object?>(StringComparer.Ordinal);
         var notes = new List<string>();
-        var fields = root.EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
+        // Python's json keeps the last of duplicate keys, and so does the GUI that wrote the file.
+        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in root.EnumerateObject()) fields[property.Name] = property.Value;
 
         foreach (var (field, element) in fields)
         {

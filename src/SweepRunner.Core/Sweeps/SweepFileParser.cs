@@ -34,14 +34,22 @@ public sealed class SweepFileParser
 
     SweepDefinition Run(string text)
     {
+        if (YamlShapeCheck.Check(text) is { } bad)
+            throw new SweepValidationException([new SweepError(new SourceMark(_file, bad.Line, bad.Column), bad.Problem, "Fix the YAML at that place")]);
         var stream = new YamlStream();
+        var parser = new YamlShapeCheck.TrackingParser(text);
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
-            throw new SweepValidationException([new SweepError(Mark(e.Start), "not valid YAML: " + InnerMessage(e), "Fix the YAML syntax at that place")]);
+            throw new SweepValidationException([new SweepError(Mark(e.Start), "not valid YAML: " + YamlShapeCheck.Shorten(InnerMessage(e)), "Fix the YAML syntax at that place")]);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet ends some malformed inputs with these instead of a YamlException.
+            throw new SweepValidationException([new SweepError(Mark(parser.LastStart), "not valid YAML here", "Fix the YAML syntax at that place")]);
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new SweepValidationException([new SweepError(new SourceMark(_file, 1, 1), "a sweep file must be a YAML mapping", "Start with 'name:', 'dataset:', 'base:' and plan blocks")]);
@@ -107,9 +115,37 @@ public sealed class SweepFileParser
             Error(root, "the sweep has no plan block", "Add at least one of 'grid:', 'ofat:', 'list:' or 'random:' (or 'plans:' with several)");
 
         var constraints = ParseConstraints(Child(root, "constraints"));
+        CheckSize(blocks);
 
         if (_errors.Count > 0) throw new SweepValidationException(_errors);
         return new SweepDefinition(_file, text, name, dataset, baseSettings, notes, blocks, constraints, stepsPerSecond, baselineLabel);
+    }
+
+    /// <summary>Far above any real sweep (the 25-pattern study plans 25 jobs); refused up front, before planning builds them.</summary>
+    public const long MaxPlannedJobs = 100_000;
+
+    void CheckSize(IReadOnlyList<PlanBlock> blocks)
+    {
+        const string Fix = "Vary fewer settings or fewer levels at once, or split the study into several sweeps";
+        var total = 0.0;
+        var oneTooLarge = false;
+        foreach (var block in blocks)
+        {
+            var jobs = block switch
+            {
+                GridBlock grid => grid.Axes.Aggregate(1.0, (product, axis) => product * axis.Rows.Count),
+                OfatBlock ofat => 1 + ofat.Axes.Sum(axis => (double)axis.Rows.Count),
+                ListBlock list => list.Patterns.Count,
+                RandomBlock random => random.Count,
+                _ => 0.0,
+            };
+            total += jobs;
+            if (jobs <= MaxPlannedJobs) continue;
+            oneTooLarge = true;
+            _errors.Add(new SweepError(block.Where, $"this {block.Kind} block plans {jobs:#,0} jobs; a sweep may plan at most {MaxPlannedJobs:#,0}", Fix));
+        }
+        if (total > MaxPlannedJobs && !oneTooLarge)
+            _errors.Add(new SweepError(new SourceMark(_file, 1, 1), $"the sweep's blocks plan {total:#,0} jobs together; a sweep may plan at most {MaxPlannedJobs:#,0}", Fix));
     }
 
     Dictionary<string, object?> ParseBase(YamlNode? node, string directory, List<string> notes)
@@ -509,7 +545,7 @@ public sealed class SweepFileParser
     static YamlNode? Child(YamlMappingNode map, string key) =>
         map.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode s && s.Value == key).Value;
 
-    static string KeyOf(YamlNode node) => node is YamlScalarNode s ? s.Value ?? "" : node.ToString();
+    static string KeyOf(YamlNode node) => YamlShapeCheck.Shorten(node is YamlScalarNode s ? s.Value ?? "" : node.ToString());
 
     static bool IsNull(YamlScalarNode s) =>
         s.Style == ScalarStyle.Plain && (s.Value is null or "" or "~" or "null" or "Null" or "NULL");

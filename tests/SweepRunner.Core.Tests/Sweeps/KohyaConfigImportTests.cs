@@ -69,4 +69,13 @@ public class KohyaConfigImportTests : IDisposable
             SweepFileParser.Load(_temp.Write("m.yaml", "name: k\ndataset: data\nbase: { from: none.json }\nlist:\n  - { label: a }\n"))).Errors;
         Assert.Contains("not found", Assert.Single(missing).Problem);
     }
+
+    [Fact]
+    public void ADuplicateKeyKeepsTheLastValueAsPythonsJsonDoes()
+    {
+        File.WriteAllText(_temp.Path("dup.json"), """{"epoch": 2, "epoch": 3, "learning_rate": 0.0001}""");
+        var imported = KohyaConfigImport.Load(_temp.Path("dup.json"));
+
+        Assert.Equal(3L, Convert.ToInt64(imported.Settings["max_train_epochs"], System.Globalization.CultureInfo.InvariantCulture));
+    }
 }
