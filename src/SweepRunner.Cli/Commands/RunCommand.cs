@@ -60,7 +60,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         var observer = new RunProgress(AnsiConsole.Console);
         try
         {
-            var summary = await new SweepSupervisor(SelfCommand.Worker(), observer).RunAsync(options, stop.Token, kill.Token);
+            var summary = await new SweepSupervisor(new LocalWorkerBackend(SelfCommand.Worker()), observer).RunAsync(options, stop.Token, kill.Token);
             observer.Finish(summary);
             return summary.Stopped ? 130 : ExitCodes.Ok;
         }
