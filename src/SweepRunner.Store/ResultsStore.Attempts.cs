@@ -156,16 +156,6 @@ public sealed partial class ResultsStore
             },
             cancellationToken);
 
-    /// <summary>Records (or replaces) the phase timings of an attempt.</summary>
-    public Task RecordTimingsAsync(long attemptId, PhaseTimings timings, CancellationToken cancellationToken = default) =>
-        WriteAsync(
-            async (connection, transaction, token) =>
-            {
-                await UpsertTimingsAsync(connection, transaction, attemptId, timings, token);
-                return attemptId;
-            },
-            cancellationToken);
-
     /// <summary>
     /// Ends every running attempt whose last heartbeat is older than <paramref name="olderThan"/> as interrupted,
     /// and sets their jobs to interrupted when no other attempt of them is still open.

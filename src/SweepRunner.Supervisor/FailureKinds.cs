@@ -1,3 +1,5 @@
+using SweepRunner.Core.Running;
+
 namespace SweepRunner.Supervisor;
 
 /// <summary>
@@ -7,9 +9,6 @@ namespace SweepRunner.Supervisor;
 /// </summary>
 public static class FailureKinds
 {
-    /// <summary>Exit code a worker uses after recording a transient failure (EX_TEMPFAIL).</summary>
-    public const int TransientExitCode = 75;
-
     static readonly string[] TransientMarkers =
     [
         "out of memory", "CUDA error: out of memory", "CUBLAS_STATUS_ALLOC_FAILED", "database is locked",
@@ -17,7 +16,7 @@ public static class FailureKinds
     ];
 
     public static bool IsTransient(int exitCode, string errorText) =>
-        exitCode == TransientExitCode || TransientMarkers.Any(m => errorText.Contains(m, StringComparison.OrdinalIgnoreCase));
+        exitCode == WorkerExitCodes.TransientFailure || TransientMarkers.Any(m => errorText.Contains(m, StringComparison.OrdinalIgnoreCase));
 
     public static string DescribeExit(int exitCode) => exitCode switch
     {

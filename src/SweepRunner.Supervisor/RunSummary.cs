@@ -1,9 +1,11 @@
+using SweepRunner.Core.Results;
+
 namespace SweepRunner.Supervisor;
 
-public sealed record JobRunResult(string JobId, string Label, string Outcome, string? Error);
+public sealed record JobRunResult(string JobId, string Label, AttemptOutcome Outcome, string? Error);
 
 /// <summary>How a run ended: one result per job it tried, in order.</summary>
 public sealed record RunSummary(string Sweep, string ResultsFolder, IReadOnlyList<JobRunResult> Jobs, int SkippedSucceeded, bool Stopped)
 {
-    public int Count(string outcome) => Jobs.Count(j => j.Outcome == outcome);
+    public int Count(AttemptOutcome outcome) => Jobs.Count(j => j.Outcome == outcome);
 }

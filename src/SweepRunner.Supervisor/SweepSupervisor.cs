@@ -11,11 +11,13 @@ namespace SweepRunner.Supervisor;
 
 /// <summary>
 /// Runs a sweep: plans and registers it, marks attempts of dead runners interrupted, then trains every
-/// unique job that has not succeeded, one worker process per run of jobs sharing a base model (the worker
-/// keeps the model loaded between them). A worker that crashes ends only the job it was training; the
-/// supervisor records why, retries transient failures with backoff, and goes on with the next job.
+/// unique job that has not succeeded, one worker per run of jobs sharing a base model (the worker keeps the
+/// model loaded between them). The sweep file is read once, here: each job's <see cref="JobSpec"/> goes to the
+/// store and workers train from it, so editing the sweep file during the run changes nothing until the next run.
+/// A worker that crashes ends only the job it was training; the supervisor records why, retries transient
+/// failures with backoff, and goes on with the next job. Where workers run is the <see cref="IWorkerBackend"/>'s business.
 /// </summary>
-public sealed class SweepSupervisor(WorkerLaunch workerLaunch, IRunObserver observer, TimeProvider? time = null)
+public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observer, TimeProvider? time = null)
 {
     readonly TimeProvider _time = time ?? TimeProvider.System;
 
@@ -25,7 +27,7 @@ public sealed class SweepSupervisor(WorkerLaunch workerLaunch, IRunObserver obse
     {
         var sweep = SweepFileParser.Load(options.SweepFile);
         var store = await ResultsStore.OpenAsync(options.ResultsFolder, _time);
-        var measured = await MeasuredStepTimes.LoadAsync(store);
+        var measured = MeasuredStepTimes.From(await store.GetSpeedSamplesAsync());
         var plan = new Planner { SecondsPerStep = measured.SecondsPerStep }.Plan(sweep);
         await store.RegisterSweepAsync(PlanRegistration.From(plan));
         var stale = (await store.MarkStaleAttemptsInterruptedAsync(options.StaleHeartbeat)).Count
@@ -47,6 +49,7 @@ public sealed class SweepSupervisor(WorkerLaunch workerLaunch, IRunObserver obse
         toRun = toRun.GroupBy(j => (string)j.Settings[SettingsCatalog.BaseModel]!)
             .SelectMany(g => g.OrderBy(j => j.Settings[SettingsCatalog.MixedPrecision] as string == "no" ? 0 : 1)).ToList();
         if (options.MaxJobs is { } max) toRun = toRun.Take(max).ToList();
+        await store.RecordJobSpecsAsync(JobSpecs.From(plan, toRun));
         observer.Planned(plan, toRun, skipped, stale);
 
         var results = new List<JobRunResult>();
@@ -131,7 +134,7 @@ public sealed class SweepSupervisor(WorkerLaunch workerLaunch, IRunObserver obse
         }
         catch (TransientWorkerFailure e)
         {
-            outcomes[e.JobId] = new JobFinished(e.JobId, StoredNames.Of(AttemptOutcome.Failed), e.Message + $" (gave up after {options.TransientRetries} retries)");
+            outcomes[e.JobId] = new JobFinished(e.JobId, AttemptOutcome.Failed, e.Message + $" (gave up after {options.TransientRetries} retries)");
             return e.JobId;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -143,21 +146,27 @@ public sealed class SweepSupervisor(WorkerLaunch workerLaunch, IRunObserver obse
     async Task<(string? CrashedJob, string? Error, bool Transient)> RunWorkerAsync(ResultsStore store, RunOptions options, SweepPlan plan,
         IReadOnlyList<PlannedJob> jobs, Dictionary<string, JobFinished> outcomes, CancellationToken stop, CancellationToken kill)
     {
-        var arguments = new List<string>
+        var assignment = new WorkerAssignment(plan.Sweep.Name, jobs.Select(j => j.Id).ToList(), store.ResultsFolder, options.Device, options.StateSaveMinutes);
+        // The job the worker is training: started and not yet finished.
+        string? current = null;
+        using var worker = workers.Start(assignment, message =>
         {
-            "worker", plan.Sweep.FilePath, "--results", options.ResultsFolder, "--device", options.Device,
-            "--state-minutes", options.StateSaveMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        foreach (var job in jobs) arguments.AddRange(["--job", job.Id]);
-        using var worker = new WorkerProcess(workerLaunch, arguments, message =>
-        {
-            if (message is JobFinished finished) lock (outcomes) outcomes[finished.JobId] = finished;
+            switch (message)
+            {
+                case JobStarted started:
+                    current = started.JobId;
+                    break;
+                case JobFinished finished:
+                    lock (outcomes) outcomes[finished.JobId] = finished;
+                    if (current == finished.JobId) current = null;
+                    break;
+            }
             observer.Worker(message);
         });
         await using var onStop = stop.Register(worker.RequestStop);
         var exitCode = await worker.WaitAsync(kill);
-        if (exitCode == 0 || stop.IsCancellationRequested && worker.CurrentJob is null) return (null, null, false);
-        if (worker.CurrentJob is not { } crashed)
+        if (exitCode == 0 || stop.IsCancellationRequested && current is null) return (null, null, false);
+        if (current is not { } crashed)
         {
             // Died before or between jobs (could not start, could not load the base model): the jobs it was
             // given did not run, and would fail the same way in a new worker.
@@ -166,7 +175,7 @@ public sealed class SweepSupervisor(WorkerLaunch workerLaunch, IRunObserver obse
             foreach (var job in jobs.Where(j => !outcomes.ContainsKey(j.Id)).ToList())
             {
                 await store.SetJobStateAsync(job.Id, JobState.Failed);
-                lock (outcomes) outcomes[job.Id] = new JobFinished(job.Id, StoredNames.Of(AttemptOutcome.Failed), reason);
+                lock (outcomes) outcomes[job.Id] = new JobFinished(job.Id, AttemptOutcome.Failed, reason);
             }
             return (null, null, false);
         }
@@ -178,7 +187,7 @@ public sealed class SweepSupervisor(WorkerLaunch workerLaunch, IRunObserver obse
         var open = (await store.GetAttemptsAsync(crashed)).LastOrDefault(a => a.Outcome is null);
         if (open != null) await store.FinishAttemptAsync(open.AttemptId, AttemptOutcome.Failed, error);
         await store.AddEventAsync(EventLevel.Error, error, plan.Sweep.Name, crashed);
-        if (!transient) lock (outcomes) outcomes[crashed] = new JobFinished(crashed, StoredNames.Of(AttemptOutcome.Failed), error);
+        if (!transient) lock (outcomes) outcomes[crashed] = new JobFinished(crashed, AttemptOutcome.Failed, error);
         return (crashed, error, transient);
     }
 }

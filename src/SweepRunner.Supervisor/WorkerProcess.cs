@@ -7,21 +7,32 @@ namespace SweepRunner.Supervisor;
 /// <summary>How to start a worker: the program and the arguments before the worker's own.</summary>
 public sealed record WorkerLaunch(string FileName, IReadOnlyList<string> LeadingArguments);
 
+/// <summary>Runs each worker as a child process on this machine: <c>sweeprunner worker --sweep NAME --job ID…</c>.</summary>
+public sealed class LocalWorkerBackend(WorkerLaunch launch) : IWorkerBackend
+{
+    public IRunningWorker Start(WorkerAssignment assignment, Action<WorkerMessage> onMessage)
+    {
+        var arguments = new List<string>
+        {
+            "worker", "--sweep", assignment.SweepName, "--results", assignment.ResultsFolder, "--device", assignment.Device,
+            "--state-minutes", assignment.StateSaveMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var id in assignment.JobIds) arguments.AddRange(["--job", id]);
+        return new WorkerProcess(launch, arguments, onMessage);
+    }
+}
+
 /// <summary>
 /// One training worker process: started with the jobs it should train, its standard output read line by
 /// line (worker messages go to the callback), the tail of its standard error kept for crash reports.
 /// </summary>
-public sealed partial class WorkerProcess : IDisposable
+internal sealed partial class WorkerProcess : IRunningWorker
 {
     const int StderrLines = 40;
     readonly Process _process;
     readonly Queue<string> _stderr = new();
     readonly TaskCompletionSource _stdoutDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly TaskCompletionSource _stderrDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public string? CurrentJob { get; private set; }
-
-    public HashSet<string> FinishedJobs { get; } = new(StringComparer.Ordinal);
 
     public WorkerProcess(WorkerLaunch command, IEnumerable<string> arguments, Action<WorkerMessage> onMessage)
     {
@@ -36,16 +47,7 @@ public sealed partial class WorkerProcess : IDisposable
         _process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) { _stdoutDone.TrySetResult(); return; }
-            if (WorkerMessage.Parse(e.Data) is not { } message) return;
-            switch (message)
-            {
-                case JobStarted started: CurrentJob = started.JobId; break;
-                case JobFinished finished:
-                    FinishedJobs.Add(finished.JobId);
-                    if (CurrentJob == finished.JobId) CurrentJob = null;
-                    break;
-            }
-            onMessage(message);
+            if (WorkerMessage.Parse(e.Data) is { } message) onMessage(message);
         };
         _process.ErrorDataReceived += (_, e) =>
         {
@@ -60,8 +62,6 @@ public sealed partial class WorkerProcess : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
-
-    public int Id => _process.Id;
 
     public string StderrTail
     {

@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using SweepRunner.Core.Planning;
-using SweepRunner.Core.Previews;
+using SweepRunner.Core.Datasets;
+using SweepRunner.Core.Results;
 using SweepRunner.Core.Running;
 using SweepRunner.Core.Settings;
-using SweepRunner.Core.Sweeps;
 using SweepRunner.Store;
-using SweepRunner.Core.Results;
 using SweepRunner.Training.Data;
 using SweepRunner.Diffusion.Model;
 using SweepRunner.Training.Optimizers;
@@ -17,10 +15,10 @@ namespace SweepRunner.Worker;
 
 /// <summary>
 /// The training side of <c>sweeprunner run</c>: one process that trains the jobs it is given one after another,
-/// keeping the base model, tokenizer and latent cache loaded between jobs that share them, and recording attempts,
+/// each from the <see cref="JobSpec"/> the supervisor recorded in the store (never from the sweep file), keeping the base model, tokenizer and latent cache loaded between jobs that share them, and recording attempts,
 /// metrics, checkpoints, previews and events in the store. Runs on one thread (TorchSharp's dispose scopes are
 /// thread-static). A job that fails or diverges ends alone; a transient failure ends the process with
-/// <see cref="TransientFailure.ExitCode"/> so the supervisor retries it.
+/// <see cref="WorkerExitCodes.TransientFailure"/> so the supervisor retries it.
 /// </summary>
 public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emit, TimeProvider? time = null)
 {
@@ -35,9 +33,11 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
     bool _modelRounded;
     int _modelLoads;
 
+    // Jobs of one worker share a dataset: it is scanned once, like the plan scanned it once.
+    readonly Dictionary<(string Folder, string CaptionExtension), DatasetInfo> _datasets = new();
+
     public int Run(WorkerRequest request, CancellationToken stop)
     {
-        var plan = new Planner().Plan(SweepFileParser.Load(request.SweepFile));
         var device = ResolveDevice(request.Device);
         using var cache = new LatentCache(Path.Combine(request.ResultsFolder, ".cache", "latents"));
         try
@@ -45,9 +45,8 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
             foreach (var id in request.JobIds)
             {
                 if (stop.IsCancellationRequested) break;
-                var job = plan.UniqueJobs.FirstOrDefault(j => j.Id == id)
-                          ?? throw new ArgumentException($"job '{id}' is not a unique job of sweep '{plan.Sweep.Name}' ({request.SweepFile})");
-                if (!RunJob(plan, job, request, device, cache, stop)) return TransientFailure.ExitCode;
+                var job = Wait(store.GetJobSpecAsync(request.SweepName, id));
+                if (!RunJob(job, request, device, cache, stop)) return WorkerExitCodes.TransientFailure;
             }
             return 0;
         }
@@ -58,17 +57,17 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
     }
 
     /// <returns>False when the job failed for a transient reason and the process should end.</returns>
-    bool RunJob(SweepPlan plan, PlannedJob job, WorkerRequest request, Device device, LatentCache cache, CancellationToken stop)
+    bool RunJob(JobSpec job, WorkerRequest request, Device device, LatentCache cache, CancellationToken stop)
     {
         var settings = job.Settings;
         var folderName = SafeName(job.Label);
-        var outputFolder = Path.Combine(request.ResultsFolder, plan.Sweep.Name, folderName);
+        var outputFolder = Path.Combine(request.ResultsFolder, job.SweepName, folderName);
         var outputName = settings[SettingsCatalog.OutputName] as string ?? folderName;
-        var trainingJob = new TrainingJob(settings, outputFolder, outputName, PreviewPrompts(plan, settings));
+        var trainingJob = new TrainingJob(settings, outputFolder, outputName, job.PreviewPrompts());
         var resumedFrom = File.Exists(trainingJob.StatePath) ? TrainingState.ReadPosition(trainingJob.StatePath).Step : 0;
 
-        var attemptId = Wait(store.StartAttemptAsync(new AttemptStart(job.Id, Environment.MachineName, Environment.ProcessId, device.type.ToString().ToLowerInvariant(), resumedFrom)));
-        emit(new JobStarted(job.Id, job.Label, attemptId, resumedFrom, job.Steps.TotalSteps));
+        var attemptId = Wait(store.StartAttemptAsync(new AttemptStart(job.JobId, Environment.MachineName, Environment.ProcessId, device.type.ToString().ToLowerInvariant(), resumedFrom)));
+        emit(new JobStarted(job.JobId, job.Label, attemptId, resumedFrom, job.TotalSteps));
         using var heartbeat = new Timer(_ => _ = store.HeartbeatAsync(attemptId), null, request.HeartbeatInterval, request.HeartbeatInterval);
         var clock = Stopwatch.StartNew();
         var loadSeconds = 0.0;
@@ -77,9 +76,9 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         string? error = null;
         try
         {
-            loadSeconds = EnsureModel(plan, settings, device);
+            loadSeconds = EnsureModel(job, device);
             _modelRounded = settings[SettingsCatalog.MixedPrecision] as string is "fp16" or "bf16";
-            var dataset = TrainingDataset.Load(plan.Dataset, settings);
+            var dataset = TrainingDataset.Load(Dataset(job), settings);
             var trainer = new LoraTrainer(OptimizerFactory.Create, cache, _time);
             phases = trainer.PhaseTimes;
             (outcome, error) = Train(trainer, trainingJob, job, dataset, attemptId, request, resumedFrom > 0, stop);
@@ -91,7 +90,7 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         catch (Exception e) when (TransientFailure.Is(e))
         {
             Wait(store.FinishAttemptAsync(attemptId, AttemptOutcome.Failed, "transient: " + e.Message, Timings(loadSeconds, phases, clock)));
-            Wait(store.AddEventAsync(EventLevel.Warning, $"'{job.Label}' failed for a transient reason: {e.Message}", plan.Sweep.Name, job.Id));
+            Wait(store.AddEventAsync(EventLevel.Warning, $"'{job.Label}' failed for a transient reason: {e.Message}", job.SweepName, job.JobId));
             return false;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -101,17 +100,17 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
         if (outcome == AttemptOutcome.Succeeded && File.Exists(trainingJob.StatePath)) File.Delete(trainingJob.StatePath);
         Wait(store.FinishAttemptAsync(attemptId, outcome, error, Timings(loadSeconds, phases, clock)));
-        if (error != null) Wait(store.AddEventAsync(outcome == AttemptOutcome.Interrupted ? EventLevel.Info : EventLevel.Error, $"'{job.Label}': {error}", plan.Sweep.Name, job.Id));
-        emit(new JobFinished(job.Id, StoredNames.Of(outcome), error));
+        if (error != null) Wait(store.AddEventAsync(outcome == AttemptOutcome.Interrupted ? EventLevel.Info : EventLevel.Error, $"'{job.Label}': {error}", job.SweepName, job.JobId));
+        emit(new JobFinished(job.JobId, outcome, error));
         return true;
     }
 
-    (AttemptOutcome, string?) Train(LoraTrainer trainer, TrainingJob trainingJob, PlannedJob job, TrainingDataset dataset, long attemptId,
+    (AttemptOutcome, string?) Train(LoraTrainer trainer, TrainingJob trainingJob, JobSpec job, TrainingDataset dataset, long attemptId,
         WorkerRequest request, bool resume, CancellationToken stop)
     {
         var limit = job.Settings[SettingsCatalog.MaxJobMinutes] is double minutes ? TimeSpan.FromMinutes(minutes) : (TimeSpan?)null;
         // The state is also saved at every checkpoint epoch, so a crash loses at most the epochs since then.
-        var checkpointSteps = job.Settings[SettingsCatalog.SaveEveryNEpochs] is long every ? job.Steps.StepsPerEpoch * every : 0;
+        var checkpointSteps = job.Settings[SettingsCatalog.SaveEveryNEpochs] is long every ? job.StepsPerEpoch * every : 0;
         var started = _time.GetTimestamp();
         var lastStateSave = started;
         var pending = new List<MetricPoint>();
@@ -126,7 +125,7 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
                 {
                     Wait(store.AddMetricsAsync(attemptId, pending.ToList()));
                     pending.Clear();
-                    emit(new JobProgress(job.Id, progress.Epoch, progress.Step, progress.TotalSteps, progress.Loss, progress.LearningRate, progress.SamplesPerSecond));
+                    emit(new JobProgress(job.JobId, progress.Epoch, progress.Step, progress.TotalSteps, progress.Loss, progress.LearningRate, progress.SamplesPerSecond));
                 }
             },
             LoraSaved = saved => Wait(store.RecordCheckpointAsync(attemptId, saved.IsFinal ? job.Settings[SettingsCatalog.Epochs] is long e ? e : saved.Epoch : saved.Epoch,
@@ -137,7 +136,7 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
                 var now = _time.GetTimestamp();
                 if (limit is { } l && _time.GetElapsedTime(started, now) >= l) timedOut = true;
                 var due = _time.GetElapsedTime(lastStateSave, now) >= request.StateSaveInterval
-                          || checkpointSteps > 0 && step % checkpointSteps == 0 && step < job.Steps.TotalSteps;
+                          || checkpointSteps > 0 && step % checkpointSteps == 0 && step < job.TotalSteps;
                 if (due) lastStateSave = now;
                 return stop.IsCancellationRequested || timedOut || due;
             },
@@ -160,32 +159,36 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
     }
 
     /// <summary>Loads the job's base model unless the one loaded is the same; returns the seconds spent.</summary>
-    double EnsureModel(SweepPlan plan, IReadOnlyDictionary<string, object?> settings, Device device)
+    double EnsureModel(JobSpec job, Device device)
     {
-        var name = (string)settings[SettingsCatalog.BaseModel]!;
+        var name = job.BaseModel;
         if (_model != null && _loadedModel == name && !_modelRounded) return 0;
         _model?.Model.Dispose();
         _model = null;
         var clock = Stopwatch.StartNew();
-        var location = ModelLocator.Resolve(name == ModelFingerprint.DemoModel ? name : plan.Sweep.Resolve(name));
+        var location = ModelLocator.Resolve(name);
         var model = ModelLoader.Load(location, new ModelLoadOptions(device));
         _model = new TrainingBaseModel(model, TokenizerLocator.Load(location), location.Name);
         _loadedModel = name;
         _modelRounded = false;
         _modelLoads++;
         var seconds = clock.Elapsed.TotalSeconds;
-        Wait(store.AddEventAsync(EventLevel.Info, $"loaded base model {location.Name} in {seconds:0.0} s (load {_modelLoads} in worker {Environment.ProcessId})", plan.Sweep.Name));
+        Wait(store.AddEventAsync(EventLevel.Info, $"loaded base model {location.Name} in {seconds:0.0} s (load {_modelLoads} in worker {Environment.ProcessId})", job.SweepName));
         emit(new ModelLoaded(location.Name, seconds, _modelLoads));
         return seconds;
     }
 
-    static IReadOnlyList<SamplePrompt> PreviewPrompts(SweepPlan plan, IReadOnlyDictionary<string, object?> settings) =>
-        settings[SettingsCatalog.SamplePrompts] is string file
-        && (settings[SettingsCatalog.SampleEveryNEpochs] != null || settings[SettingsCatalog.SampleAtFirst] is true)
-            ? SamplePromptFileParser.Load(plan.Sweep.Resolve(file)).Prompts
-            : [];
+    /// <summary>The job's dataset, scanned as the plan scanned it; a dataset changed since planning is refused, since the job id names the old one.</summary>
+    DatasetInfo Dataset(JobSpec job)
+    {
+        if (!_datasets.TryGetValue((job.DatasetFolder, job.CaptionExtension), out var dataset))
+            _datasets[(job.DatasetFolder, job.CaptionExtension)] = dataset = DatasetScanner.Scan(job.DatasetFolder, job.CaptionExtension);
+        if (dataset.Fingerprint != job.DatasetFingerprint)
+            throw new DatasetException($"dataset folder '{job.DatasetFolder}' changed after the sweep was planned; run 'sweeprunner run' again to plan the changed dataset as new jobs");
+        return dataset;
+    }
 
-    static PreviewImage Preview(TrainingJob trainingJob, PlannedJob job, SavedPreview saved, string resultsFolder)
+    static PreviewImage Preview(TrainingJob trainingJob, JobSpec job, SavedPreview saved, string resultsFolder)
     {
         var prompt = trainingJob.PreviewPrompts[saved.PromptIndex];
         var sampler = prompt.Sampler ?? (string)job.Settings[SettingsCatalog.SampleSampler]!;

@@ -6,7 +6,7 @@ namespace SweepRunner.Store.Tests;
 public sealed class ResultsStoreSpeedTests
 {
     [Fact]
-    public async Task Job_speed_counts_succeeded_attempts_and_only_the_steps_each_trained()
+    public async Task Speed_samples_count_succeeded_attempts_and_only_the_steps_each_trained()
     {
         using var folder = new TemporaryFolder();
         var store = await ResultsStore.OpenAsync(folder.Path);
@@ -14,27 +14,26 @@ public sealed class ResultsStoreSpeedTests
         await RunAsync(store, "job-dim8", "cpu", AttemptOutcome.Failed, trainSeconds: 99);
         await RunAsync(store, "job-dim8", "cpu", AttemptOutcome.Succeeded, trainSeconds: 30, resumedFromStep: 40);
         await RunAsync(store, "job-dim8", "cuda:0", AttemptOutcome.Succeeded, trainSeconds: 40);
+        var settings = Sweeps.Job(8).SettingsJson;
 
-        Assert.Equal(new MeasuredSpeed(70.0 / 160, 10, 160, 2), await store.GetJobSpeedAsync("job-dim8"));
-        Assert.Equal(new MeasuredSpeed(0.5, 10, 60, 1), await store.GetJobSpeedAsync("job-dim8", device: "cpu"));
-        Assert.Null(await store.GetJobSpeedAsync("job-dim8", device: "cuda:1"));
+        Assert.Equal([new SpeedSample("job-dim8", settings, 70, 160)], await store.GetSpeedSamplesAsync());
+        Assert.Equal([new SpeedSample("job-dim8", settings, 30, 60)], await store.GetSpeedSamplesAsync(device: "cpu"));
+        Assert.Empty(await store.GetSpeedSamplesAsync(device: "cuda:1"));
     }
 
     [Fact]
-    public async Task Speed_for_settings_averages_the_jobs_that_agree_on_the_chosen_keys()
+    public async Task Speed_samples_hold_one_row_per_measured_job_with_its_settings()
     {
         using var folder = new TemporaryFolder();
         var store = await ResultsStore.OpenAsync(folder.Path);
         await store.RegisterSweepAsync(Sweeps.DimSweep("dims", 8, 16, 32));
         await RunAsync(store, "job-dim8", "cpu", AttemptOutcome.Succeeded, trainSeconds: 50);
         await RunAsync(store, "job-dim16", "cpu", AttemptOutcome.Succeeded, trainSeconds: 20);
-        var dim8Settings = Sweeps.Job(8).SettingsJson;
+        await RunAsync(store, "job-dim32", "cpu", AttemptOutcome.Diverged, trainSeconds: 20);
 
-        Assert.Equal(0.5, (await store.GetSpeedForSettingsAsync(dim8Settings, ["network_dim"]))!.SecondsPerStep, precision: 12);
-        Assert.Equal(0.35, (await store.GetSpeedForSettingsAsync(dim8Settings, ["learning_rate", "optimizer_type"]))!.SecondsPerStep, precision: 12);
-        Assert.Equal(2, (await store.GetSpeedForSettingsAsync(dim8Settings, []))!.AttemptsMeasured);
-        Assert.Null(await store.GetSpeedForSettingsAsync(Sweeps.Job(32).SettingsJson, ["network_dim"]));
-        Assert.Null(await store.GetSpeedForSettingsAsync("""{"network_dim":8,"optimizer_type":"Lion"}""", ["network_dim", "optimizer_type"]));
+        Assert.Equal(
+            [new SpeedSample("job-dim16", Sweeps.Job(16).SettingsJson, 20, 100), new SpeedSample("job-dim8", Sweeps.Job(8).SettingsJson, 50, 100)],
+            await store.GetSpeedSamplesAsync());
     }
 
     private static async Task RunAsync(ResultsStore store, string jobId, string device, AttemptOutcome outcome, double trainSeconds, long resumedFromStep = 0)

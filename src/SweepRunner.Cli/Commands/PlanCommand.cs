@@ -4,7 +4,6 @@ using Spectre.Console.Cli;
 using SweepRunner.Cli.Output;
 using SweepRunner.Core.Planning;
 using SweepRunner.Core.Sweeps;
-using SweepRunner.Supervisor;
 using SweepRunner.Store;
 
 namespace SweepRunner.Cli.Commands;
@@ -34,7 +33,7 @@ public sealed class PlanCommand : AsyncCommand<PlanCommand.Settings>
         {
             var status = await StoreErrors.Guard(async () =>
             {
-                measured = await MeasuredStepTimes.LoadAsync(await ResultsStore.OpenAsync(settings.Results));
+                measured = MeasuredStepTimes.From(await (await ResultsStore.OpenAsync(settings.Results)).GetSpeedSamplesAsync());
                 return ExitCodes.Ok;
             });
             if (status != ExitCodes.Ok) return status;

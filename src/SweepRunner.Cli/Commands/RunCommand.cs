@@ -47,7 +47,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         var observer = new RunProgress(AnsiConsole.Console);
         try
         {
-            var summary = await new SweepSupervisor(SelfCommand.Worker(), observer).RunAsync(options, signals.Stop, signals.Kill);
+            var summary = await new SweepSupervisor(new LocalWorkerBackend(SelfCommand.Worker()), observer).RunAsync(options, signals.Stop, signals.Kill);
             observer.Finish(summary);
             return summary.Stopped ? 130 : ExitCodes.Ok;
         }

@@ -1,18 +1,23 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 using Spectre.Console.Cli;
+using SweepRunner.Core.Results;
 using SweepRunner.Store;
 using SweepRunner.Worker;
 
 namespace SweepRunner.Cli.Commands;
 
-/// <summary>The training worker that <c>sweeprunner run</c> starts; not meant to be run by hand.</summary>
+/// <summary>
+/// The training worker that <c>sweeprunner run</c> starts; not meant to be run by hand. It reads each job's spec from the
+/// results database (the run recorded it there), never the sweep file.
+/// </summary>
 public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
 {
     public sealed class Settings : ResultsSettings
     {
-        [CommandArgument(0, "<sweep.yaml>")]
-        public string SweepFile { get; init; } = "";
+        [CommandOption("--sweep <NAME>")]
+        [Description("The sweep whose recorded job specs to train.")]
+        public string Sweep { get; init; } = "";
 
         [CommandOption("--device <DEVICE>")]
         public string Device { get; init; } = "auto";
@@ -24,6 +29,10 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         [CommandOption("--state-minutes <MINUTES>")]
         [Description("Save the training state this often (default 10).")]
         public double StateMinutes { get; init; } = 10;
+
+        public override Spectre.Console.ValidationResult Validate() =>
+            Sweep.Length == 0 ? Spectre.Console.ValidationResult.Error("--sweep <NAME> is required: the sweep whose job specs the worker trains")
+            : Spectre.Console.ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
@@ -33,7 +42,16 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stop.Cancel(); };
         Console.CancelKeyPress += onCancel;
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-        var store = await ResultsStore.OpenAsync(settings.Results);
+        ResultsStore store;
+        try
+        {
+            store = await ResultsStore.OpenAsync(settings.Results);
+        }
+        catch (ResultsStoreException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.Failed;
+        }
         var output = Console.Out;
         var worker = new TrainingWorker(store, message =>
         {
@@ -43,13 +61,24 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
                 output.Flush();
             }
         });
-        var request = new WorkerRequest(settings.SweepFile, Path.GetFullPath(settings.Results), settings.Device, settings.Jobs)
+        var request = new WorkerRequest(settings.Sweep, Path.GetFullPath(settings.Results), settings.Device, settings.Jobs)
         {
             StateSaveInterval = TimeSpan.FromMinutes(settings.StateMinutes),
         };
         // The training loop stays on this one thread: TorchSharp's dispose scopes are thread-static.
-        var exitCode = worker.Run(request, stop.Token);
-        Console.CancelKeyPress -= onCancel;
-        return exitCode;
+        try
+        {
+            return worker.Run(request, stop.Token);
+        }
+        catch (ResultsStoreException e)
+        {
+            // No spec for a job (or no such sweep): the supervisor reports this line as why the worker failed.
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.Failed;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 using SweepRunner.Core.Planning;
+using SweepRunner.Core.Results;
 using SweepRunner.Core.Running;
 using SweepRunner.Supervisor;
 
@@ -61,7 +62,7 @@ public sealed class RunProgress(IAnsiConsole console) : IRunObserver
                 _done++;
                 if (_jobs.TryGetValue(finished.JobId, out var ended)) _remainingEstimate -= ended.EstimatedSeconds;
                 var label = ended?.Label ?? finished.JobId;
-                Line($"  {label}: {finished.Outcome}" + (finished.Error is { } e ? $": {FirstLine(e)}" : ""));
+                Line($"  {label}: {StoredNames.Of(finished.Outcome)}" + (finished.Error is { } e ? $": {FirstLine(e)}" : ""));
                 break;
         }
     }
@@ -70,8 +71,8 @@ public sealed class RunProgress(IAnsiConsole console) : IRunObserver
 
     public void Finish(RunSummary summary)
     {
-        Line($"{summary.Sweep}: {summary.Count("succeeded")} succeeded, {summary.Count("failed")} failed, {summary.Count("diverged")} diverged, " +
-             $"{summary.Count("timed-out")} timed out, {summary.Count("interrupted")} interrupted; {summary.SkippedSucceeded} had succeeded before" +
+        Line($"{summary.Sweep}: {summary.Count(AttemptOutcome.Succeeded)} succeeded, {summary.Count(AttemptOutcome.Failed)} failed, {summary.Count(AttemptOutcome.Diverged)} diverged, " +
+             $"{summary.Count(AttemptOutcome.TimedOut)} timed out, {summary.Count(AttemptOutcome.Interrupted)} interrupted; {summary.SkippedSucceeded} had succeeded before" +
              (summary.Stopped ? " (stopped early: run the same command again to resume)" : ""));
         Line($"results: {summary.ResultsFolder}");
         Line($"next: sweeprunner status {summary.Sweep} --results {summary.ResultsFolder}");

@@ -9,7 +9,4 @@ public sealed record PhaseTimings(
     double SaveSeconds)
 {
     public double TotalSeconds => LoadSeconds + CacheSeconds + TrainSeconds + SampleSeconds + SaveSeconds;
-
-    /// <summary>Everything but training: the time a job costs whatever its step count.</summary>
-    public double OverheadSeconds => LoadSeconds + CacheSeconds + SampleSeconds + SaveSeconds;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SweepRunner.Core.Results;
 
 namespace SweepRunner.Core.Running;
 
@@ -42,5 +43,25 @@ public sealed record JobStarted(string JobId, string Label, long AttemptId, long
 
 public sealed record JobProgress(string JobId, int Epoch, long Step, long TotalSteps, double Loss, double LearningRate, double SamplesPerSecond) : WorkerMessage;
 
-/// <summary>Outcome uses the store's words: succeeded, failed, diverged, interrupted, timed-out.</summary>
-public sealed record JobFinished(string JobId, string Outcome, string? Error) : WorkerMessage;
+/// <summary>On the line, the outcome is the store's word for it: succeeded, failed, diverged, interrupted, timed-out.</summary>
+public sealed record JobFinished(string JobId, [property: JsonConverter(typeof(OutcomeWord))] AttemptOutcome Outcome, string? Error) : WorkerMessage;
+
+/// <summary>Writes and reads an <see cref="AttemptOutcome"/> as its <see cref="StoredNames"/> word.</summary>
+sealed class OutcomeWord : JsonConverter<AttemptOutcome>
+{
+    public override AttemptOutcome Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var text = reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw new JsonException("an outcome is a string");
+        try
+        {
+            return StoredNames.ParseOutcome(text);
+        }
+        catch (FormatException e)
+        {
+            throw new JsonException(e.Message, e);
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, AttemptOutcome value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(StoredNames.Of(value));
+}

@@ -120,6 +120,53 @@ public class RunCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(killed, "runtest", "a", "a-state.safetensors")));
     }
 
+    [Fact]
+    public async Task EditingTheSweepAndPromptFilesDuringARunChangesNothingInThatRun()
+    {
+        var results = Path.Combine(_root, "results");
+        var prompts = Path.Combine(_root, "prompts.txt");
+        File.WriteAllText(prompts, "a photo of sks person --w 64 --h 64 --s 2 --d 1\n");
+        // Two base models (the demo model by name and by its file): two workers, the second started after the edit.
+        var demoFile = Path.Combine(CliProcess.RepoRoot, "models", "demo", "model.safetensors").Replace('\\', '/');
+        var sweep = Sweep(1, 1, "{ label: a, sample_every_n_epochs: 1, sample_prompts: prompts.txt }",
+            $"{{ label: b, sample_every_n_epochs: 1, sample_prompts: prompts.txt, pretrained_model_name_or_path: '{demoFile}' }}");
+        var output = new System.Text.StringBuilder();
+        var edited = new TaskCompletionSource();
+        using (var runner = Process.Start(CliProcess.StartInfo(CliProcess.RepoRoot, null, "run", sweep, "--results", results))!)
+        {
+            runner.OutputDataReceived += (_, e) =>
+            {
+                lock (output) output.AppendLine(e.Data);
+                if (e.Data?.StartsWith("[1/2] a", StringComparison.Ordinal) == true)
+                {
+                    File.WriteAllText(sweep, "name: runtest\nthis is: not: valid yaml\n");
+                    File.Delete(prompts);
+                    edited.TrySetResult();
+                }
+            };
+            runner.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+            runner.BeginOutputReadLine();
+            runner.BeginErrorReadLine();
+            if (!runner.WaitForExit(TimeSpan.FromMinutes(5))) runner.Kill(entireProcessTree: true);
+            runner.WaitForExit();
+            Assert.True(edited.Task.IsCompleted, "the first job never started:\n" + output);
+            Assert.True(runner.ExitCode == 0, output.ToString());
+        }
+        Assert.Contains("2 succeeded, 0 failed", output.ToString());
+        var status = await Status(results);
+        Assert.All(status.Jobs, j => Assert.Equal(JobState.Succeeded, j.State));
+        var store = await ResultsStore.OpenAsync(results);
+        foreach (var job in status.Jobs)
+            Assert.Equal("a photo of sks person", Assert.Single(await store.GetPreviewsAsync(job.JobId)).Image.Prompt);
+        Assert.Equal(2, (await store.GetRecentEventsAsync(100, "runtest")).Count(e => e.Message.StartsWith("loaded base model", StringComparison.Ordinal)));
+
+        // The next run reads the edited file, and says what is wrong with it.
+        var next = CliProcess.Run(CliProcess.RepoRoot, "run", sweep, "--results", results);
+        Assert.Equal(2, next.ExitCode);
+        Assert.Contains("runtest.yaml:2:", next.Error);
+        Assert.Contains("not valid YAML", next.Error);
+    }
+
     static async Task<SweepStatus?> TryStatus(string results)
     {
         try

@@ -17,6 +17,7 @@ public sealed class SchemaMigratorTests
         [3] = "SELECT count(*) FROM pragma_table_info('attempts') WHERE name = 'resumed_from_step';",
         [4] = "SELECT count(*) FROM pragma_table_info('scores') WHERE name = 'epoch';",
         [5] = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'pairwise_choices';",
+        [6] = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'job_specs';",
     };
 
     // Rows as a version-1 SweepRunner wrote them; every later version must keep them readable.
@@ -103,7 +104,8 @@ public sealed class SchemaMigratorTests
 
         var attempt = Assert.Single(await store.GetAttemptsAsync("job-old"));
         Assert.Equal(("old-host", 42, "cuda:0", 0L), (attempt.Host, attempt.ProcessId, attempt.Device, attempt.ResumedFromStep));
-        Assert.Equal(0.3, (await store.GetJobSpeedAsync("job-old"))!.SecondsPerStep, precision: 12);
+        var speed = Assert.Single(await store.GetSpeedSamplesAsync());
+        Assert.Equal(("job-old", 30.0, 100L), (speed.JobId, speed.TrainSeconds, speed.Steps));
         Assert.Equal("a photo of sks dog", Assert.Single(await store.GetPreviewsAsync("job-old")).Image.Prompt);
         Assert.Equal("job dim8 succeeded", Assert.Single(await store.GetRecentEventsAsync(10, "old-sweep")).Message);
 

@@ -1,8 +1,7 @@
 using SweepRunner.Core.Planning;
 using SweepRunner.Core.Sweeps;
-using SweepRunner.Supervisor;
 
-namespace SweepRunner.Supervisor.Tests;
+namespace SweepRunner.Core.Tests.Planning;
 
 public class PlanRegistrationTests
 {

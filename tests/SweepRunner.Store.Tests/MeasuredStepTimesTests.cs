@@ -4,7 +4,9 @@ using SweepRunner.Core.Sweeps;
 using SweepRunner.Store;
 using SweepRunner.Core.Results;
 
-namespace SweepRunner.Supervisor.Tests;
+namespace SweepRunner.Store.Tests;
+
+/// <summary>The planner's measured speeds, read from a real store by the query <c>plan</c> and <c>run</c> use.</summary>
 
 public sealed class MeasuredStepTimesTests : IDisposable
 {
@@ -24,7 +26,7 @@ public sealed class MeasuredStepTimesTests : IDisposable
         await TrainedAsync(store, baseJob, trainSeconds: 0.5 * baseJob.Steps.TotalSteps);
         await TrainedAsync(store, alpha64, trainSeconds: 0.3 * alpha64.Steps.TotalSteps);
 
-        var measured = await MeasuredStepTimes.LoadAsync(store);
+        var measured = MeasuredStepTimes.From(await store.GetSpeedSamplesAsync());
         var second = new Planner { SecondsPerStep = measured.SecondsPerStep }.Plan(sweep);
 
         Assert.Equal(2, measured.MeasuredJobs);

@@ -1,9 +1,8 @@
 using System.Text.Json;
-using SweepRunner.Core.Settings;
-using SweepRunner.Store;
 using SweepRunner.Core.Results;
+using SweepRunner.Core.Settings;
 
-namespace SweepRunner.Supervisor;
+namespace SweepRunner.Core.Planning;
 
 /// <summary>
 /// Seconds per training step measured by earlier runs, for the planner's estimates: a job trained before
@@ -39,9 +38,8 @@ public sealed class MeasuredStepTimes
     /// <summary>How many jobs have measured speeds.</summary>
     public int MeasuredJobs => _byJobSettings.Count;
 
-    /// <summary>Reads the measured speeds of every job in the store.</summary>
-    public static async Task<MeasuredStepTimes> LoadAsync(ResultsStore store, CancellationToken cancellationToken = default) =>
-        new(await store.GetSpeedSamplesAsync(cancellationToken: cancellationToken));
+    /// <summary>The speeds of the succeeded attempts the store measured (its <c>GetSpeedSamplesAsync</c>).</summary>
+    public static MeasuredStepTimes From(IEnumerable<SpeedSample> samples) => new(samples);
 
     /// <summary>Seconds per step for a job with these effective settings, or null when nothing comparable was measured.</summary>
     public double? SecondsPerStep(IReadOnlyDictionary<string, object?> settings)

@@ -1,8 +1,7 @@
-using SweepRunner.Core.Planning;
-using SweepRunner.Core.Settings;
 using SweepRunner.Core.Results;
+using SweepRunner.Core.Settings;
 
-namespace SweepRunner.Supervisor;
+namespace SweepRunner.Core.Planning;
 
 /// <summary>Turns a plan into what the store records: the sweep file and every job with its settings.</summary>
 public static class PlanRegistration

@@ -1,0 +1,124 @@
+using Dapper;
+using SweepRunner.Core.Results;
+using SweepRunner.Core.Running;
+using SweepRunner.Core.Settings;
+
+namespace SweepRunner.Store;
+
+/// <summary>Job specs: what a worker trains, recorded by the run that planned it (see migration 0006).</summary>
+public sealed partial class ResultsStore
+{
+    private const string UpsertJobSpecSql =
+        """
+        INSERT INTO job_specs (sweep_id, job_id, label, settings_json, steps_per_epoch, total_steps, dataset_path, caption_extension,
+                               dataset_fingerprint, base_model, sample_prompts_path, sample_prompts_text, recorded_at)
+        VALUES (@SweepId, @JobId, @Label, @SettingsJson, @StepsPerEpoch, @TotalSteps, @DatasetPath, @CaptionExtension,
+                @DatasetFingerprint, @BaseModel, @SamplePromptsPath, @SamplePromptsText, @Now)
+        ON CONFLICT (sweep_id, job_id) DO UPDATE SET
+            label               = excluded.label,
+            settings_json       = excluded.settings_json,
+            steps_per_epoch     = excluded.steps_per_epoch,
+            total_steps         = excluded.total_steps,
+            dataset_path        = excluded.dataset_path,
+            caption_extension   = excluded.caption_extension,
+            dataset_fingerprint = excluded.dataset_fingerprint,
+            base_model          = excluded.base_model,
+            sample_prompts_path = excluded.sample_prompts_path,
+            sample_prompts_text = excluded.sample_prompts_text,
+            recorded_at         = excluded.recorded_at;
+        """;
+
+    private const string JobSpecSql =
+        """
+        SELECT js.job_id AS JobId, js.label AS Label, js.settings_json AS SettingsJson, js.steps_per_epoch AS StepsPerEpoch,
+               js.total_steps AS TotalSteps, js.dataset_path AS DatasetPath, js.caption_extension AS CaptionExtension,
+               js.dataset_fingerprint AS DatasetFingerprint, js.base_model AS BaseModel,
+               js.sample_prompts_path AS SamplePromptsPath, js.sample_prompts_text AS SamplePromptsText
+        FROM job_specs js
+        WHERE js.sweep_id = @SweepId AND js.job_id = @JobId;
+        """;
+
+    /// <summary>
+    /// Records what workers are to train, replacing an earlier spec of the same sweep and job. The sweeps and jobs
+    /// must be registered already (<see cref="RegisterSweepAsync"/>).
+    /// </summary>
+    public Task RecordJobSpecsAsync(IReadOnlyList<JobSpec> specs, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            async (connection, transaction, token) =>
+            {
+                var now = Now();
+                foreach (var sweep in specs.GroupBy(spec => spec.SweepName, StringComparer.Ordinal))
+                {
+                    var sweepId = (await FindSweepAsync(connection, transaction, sweep.Key, token)).Id;
+                    foreach (var spec in sweep)
+                    {
+                        await RequireJobAsync(connection, transaction, spec.JobId, token);
+                        await connection.ExecuteAsync(new CommandDefinition(
+                            UpsertJobSpecSql,
+                            new
+                            {
+                                SweepId = sweepId,
+                                spec.JobId,
+                                spec.Label,
+                                SettingsJson = SettingsJson.Serialize(spec.Settings),
+                                spec.StepsPerEpoch,
+                                spec.TotalSteps,
+                                DatasetPath = spec.DatasetFolder,
+                                spec.CaptionExtension,
+                                spec.DatasetFingerprint,
+                                spec.BaseModel,
+                                SamplePromptsPath = spec.SamplePrompts?.Path,
+                                SamplePromptsText = spec.SamplePrompts?.Text,
+                                Now = now,
+                            },
+                            transaction,
+                            cancellationToken: token));
+                    }
+                }
+
+                return specs.Count;
+            },
+            cancellationToken);
+
+    /// <summary>The spec a run recorded for this job of this sweep.</summary>
+    /// <exception cref="ResultsStoreException">The sweep is unknown, or no run recorded a spec of the job for it.</exception>
+    public Task<JobSpec> GetJobSpecAsync(string sweepName, string jobId, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            async (connection, transaction, token) =>
+            {
+                var sweep = await FindSweepAsync(connection, transaction, sweepName, token);
+                var row = await connection.QuerySingleOrDefaultAsync<JobSpecRow>(new CommandDefinition(
+                    JobSpecSql, new { SweepId = sweep.Id, JobId = jobId }, transaction, cancellationToken: token))
+                    ?? throw new ResultsStoreException(
+                        $"{DatabasePath}: sweep '{sweepName}' has no spec of job '{jobId}'. 'sweeprunner run' records the spec of every job it trains; run the sweep with it.");
+                return new JobSpec(sweep.Name, row.JobId, row.Label, JobSpec.ParseSettings(row.SettingsJson), row.StepsPerEpoch, row.TotalSteps,
+                    row.DatasetPath, row.CaptionExtension, row.DatasetFingerprint, row.BaseModel,
+                    row.SamplePromptsPath is null ? null : new SamplePromptsSnapshot(row.SamplePromptsPath, row.SamplePromptsText));
+            },
+            cancellationToken);
+
+    private sealed class JobSpecRow
+    {
+        public string JobId { get; init; } = "";
+
+        public string Label { get; init; } = "";
+
+        public string SettingsJson { get; init; } = "";
+
+        public long StepsPerEpoch { get; init; }
+
+        public long TotalSteps { get; init; }
+
+        public string DatasetPath { get; init; } = "";
+
+        public string CaptionExtension { get; init; } = "";
+
+        public string DatasetFingerprint { get; init; } = "";
+
+        public string BaseModel { get; init; } = "";
+
+        public string? SamplePromptsPath { get; init; }
+
+        public string? SamplePromptsText { get; init; }
+    }
+}
