@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SweepRunner.Store.Tests.Support;
+namespace SweepRunner.TestSupport;
 
 /// <summary>Reads RFC 4180 CSV back into records, independently of the writer under test.</summary>
 public static class CsvText
