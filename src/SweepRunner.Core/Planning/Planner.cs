@@ -46,6 +46,9 @@ public sealed class Planner
         var excluded = new List<ExcludedJob>();
         var excludedCount = 0;
         var effective = new Dictionary<string, object?>(effectiveBase, StringComparer.Ordinal);
+        var optimizerChecks = new Dictionary<(string?, string?), OptimizerArgumentException?>();
+        var optimizerErrors = new List<SweepError>();
+        var reported = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var candidate in Candidates(sweep, effectiveBase))
         {
@@ -56,6 +59,13 @@ public sealed class Planner
             {
                 excludedCount++;
                 if (excluded.Count < ExcludedExamplesKept) excluded.Add(new ExcludedJob(candidate.Label, rule.Describe()));
+                continue;
+            }
+
+            if (OptimizerArgsProblem(effective, optimizerChecks) is { } problem)
+            {
+                var error = OptimizerArgsError(sweep, effective, problem, candidate.Label);
+                if (reported.Add(error.Where + " " + problem.Message)) optimizerErrors.Add(error);
                 continue;
             }
 
@@ -84,9 +94,42 @@ public sealed class Planner
             jobs.Add(new PlannedJob(id, label, candidate.Kind, effectiveBase, diff, steps, duplicateOf, steps.TotalSteps * secondsPerStep));
         }
 
+        if (optimizerErrors.Count > 0) throw new SweepValidationException(optimizerErrors);
+
         var unique = jobs.Where(j => j.DuplicateOf == null).ToList();
         var totals = new PlanTotals(jobs.Count, unique.Count, excludedCount, unique.Sum(j => j.Steps.TotalSteps), unique.Sum(j => j.EstimatedSeconds));
         return new SweepPlan(sweep, dataset, effectiveBase, jobs, excluded, warnings, totals);
+    }
+
+    /// <summary>What training would refuse in this job's optimizer_args for its optimizer_type, checked once per pair.</summary>
+    static OptimizerArgumentException? OptimizerArgsProblem(Dictionary<string, object?> s, Dictionary<(string?, string?), OptimizerArgumentException?> checks)
+    {
+        var pair = (s[Optimizer] as string, s[OptimizerArgs] as string);
+        if (!checks.TryGetValue(pair, out var problem))
+        {
+            try
+            {
+                OptimizerArguments.Validate(pair.Item1, pair.Item2);
+            }
+            catch (OptimizerArgumentException e)
+            {
+                problem = e;
+            }
+            checks[pair] = problem;
+        }
+        return problem;
+    }
+
+    /// <summary>The error at the place the job's optimizer_args are written (the file itself when unknown).</summary>
+    static SweepError OptimizerArgsError(SweepDefinition sweep, Dictionary<string, object?> s, OptimizerArgumentException problem, string label)
+    {
+        var where = s[OptimizerArgs] is string args && sweep.OptimizerArgsWrittenAt.TryGetValue(args, out var mark) ? mark : new SourceMark(sweep.FilePath, 0, 0);
+        var optimizer = OptimizerRegistry.Find(s[Optimizer] as string)!;
+        var accepted = optimizer.Arguments.Count == 0 ? "no optimizer_args" : string.Join(", ", optimizer.Arguments.Select(a => a.Key));
+        var fix = problem.Key is { } key && optimizer.Argument(key) is null
+            ? $"{problem.Optimizer} accepts {accepted} (README.md, 'Optimizers'); where a sweep varies optimizer_type, give each optimizer its own optimizer_args in a 'paired' group or a list pattern"
+            : $"Correct the value (README.md, 'Optimizers', lists the keys of {problem.Optimizer} and their defaults)";
+        return new SweepError(where, $"{problem.Message}; first in job '{label}'", fix);
     }
 
     static long? CommonRepeats(DatasetInfo dataset) =>

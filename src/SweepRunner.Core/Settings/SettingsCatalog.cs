@@ -50,8 +50,8 @@ public static class SettingsCatalog
     public const string OutputName = "output_name";
     public const string MaxJobMinutes = "max_job_minutes";
 
-    public static readonly IReadOnlyList<string> Optimizers =
-        ["AdamW", "AdamW8bit", "Lion", "Lion8bit", "SGDNesterov", "DAdaptAdam", "DAdaptation", "Prodigy", "Adafactor"];
+    /// <summary>The optimizer_type choices: every name and alias in <see cref="OptimizerRegistry"/>.</summary>
+    public static readonly IReadOnlyList<string> Optimizers = OptimizerRegistry.Spellings;
 
     public static readonly IReadOnlyList<string> Schedulers =
         ["constant", "constant_with_warmup", "cosine", "cosine_with_restarts", "linear", "polynomial"];

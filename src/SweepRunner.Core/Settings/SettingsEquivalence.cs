@@ -49,7 +49,7 @@ public static class SettingsEquivalence
     /// <summary>sd-scripts turns relative_step on for Adafactor unless optimizer_args turns it off (warmup_init forces it on).</summary>
     public static bool UsesAdafactorRelativeStep(IReadOnlyDictionary<string, object?> s)
     {
-        if (s.GetValueOrDefault(Optimizer) as string != "Adafactor") return false;
+        if (OptimizerRegistry.Find(s.GetValueOrDefault(Optimizer) as string) != OptimizerRegistry.Adafactor) return false;
         var args = OptimizerArguments.Parse(s.GetValueOrDefault(OptimizerArgs) as string);
         if (args.TryGetValue("warmup_init", out var warmup) && IsTrue(warmup)) return true;
         return !args.TryGetValue("relative_step", out var relative) || IsTrue(relative);
@@ -63,7 +63,7 @@ public static class SettingsEquivalence
         foreach (var (key, value) in s)
             if (!inert.ContainsKey(key)) view[key] = value;
 
-        if (view.GetValueOrDefault(Optimizer) as string == "DAdaptation") view[Optimizer] = "DAdaptAdam";
+        if (OptimizerRegistry.Find(view.GetValueOrDefault(Optimizer) as string) is { } optimizer) view[Optimizer] = optimizer.Name;
         if (view.GetValueOrDefault(NetworkAlpha) is double alpha && alpha == 0)
             view[NetworkAlpha] = Convert.ToDouble(view[NetworkDim]);
         if (view.ContainsKey(ConvAlpha) && view[ConvAlpha] is null) view[ConvAlpha] = 1.0;

@@ -15,6 +15,12 @@ public sealed record SweepDefinition(
 {
     public string Directory => Path.GetDirectoryName(Path.GetFullPath(FilePath)) ?? ".";
 
+    /// <summary>
+    /// Where each optimizer_args value (as normalized) is first written, so that planning reports a job's arguments
+    /// that its optimizer refuses at that place.
+    /// </summary>
+    public IReadOnlyDictionary<string, SourceMark> OptimizerArgsWrittenAt { get; init; } = new Dictionary<string, SourceMark>(StringComparer.Ordinal);
+
     /// <summary>Resolves a path written in the sweep file, relative to the file's folder.</summary>
     public string Resolve(string path) => Path.GetFullPath(Path.Combine(Directory, path));
 }

@@ -16,10 +16,12 @@ public sealed class SweepFileParser
         ["name", "description", "dataset", "base", "steps_per_second", "baseline_label", "plans", "grid", "ofat", "list", "random", "constraints"];
     static readonly string[] BlockKinds = ["grid", "ofat", "list", "random"];
     const string SettingsHelp = "Setting keys are sd-scripts argument names; README.md lists them under 'Sweep file reference'";
+    const string OptimizerArgsHelp = "Write optimizer_args as space-separated key=value pairs, each key once, e.g. 'relative_step=False weight_decay=0.01'";
 
     readonly string _file;
     readonly List<SweepError> _errors = [];
     readonly HashSet<string> _labels = new(StringComparer.Ordinal);
+    readonly Dictionary<string, SourceMark> _optimizerArgsWrittenAt = new(StringComparer.Ordinal);
 
     SweepFileParser(string file) => _file = file;
 
@@ -118,7 +120,10 @@ public sealed class SweepFileParser
         CheckSize(blocks);
 
         if (_errors.Count > 0) throw new SweepValidationException(_errors);
-        return new SweepDefinition(_file, text, name, dataset, baseSettings, notes, blocks, constraints, stepsPerSecond, baselineLabel);
+        return new SweepDefinition(_file, text, name, dataset, baseSettings, notes, blocks, constraints, stepsPerSecond, baselineLabel)
+        {
+            OptimizerArgsWrittenAt = _optimizerArgsWrittenAt,
+        };
     }
 
     /// <summary>Far above any real sweep (the 25-pattern study plans 25 jobs); refused up front, before planning builds them.</summary>
@@ -171,10 +176,10 @@ public sealed class SweepFileParser
                     foreach (var (key, raw) in imported.Settings)
                     {
                         var definition = SettingsCatalog.Get(key);
-                        if (definition.TryNormalize(raw, out var value, out var problem))
-                            settings[key] = value;
-                        else
+                        if (!definition.TryNormalize(raw, out var value, out var problem))
                             Error(from, $"{importPath}: field for '{key}': {problem}", "Correct the value in the JSON file or override it under 'base:'");
+                        else if (key != SettingsCatalog.OptimizerArgs || OptimizerArgsWellFormed(from, value as string))
+                            settings[key] = value;
                     }
                 }
                 catch (KohyaImportException e)
@@ -501,19 +506,29 @@ public sealed class SweepFileParser
         if (definition.TryNormalize(raw, out value, out var problem))
         {
             if (key != SettingsCatalog.OptimizerArgs) return true;
-            try
-            {
-                OptimizerArguments.Parse(value as string);
-                return true;
-            }
-            catch (FormatException e)
-            {
-                Error(node, e.Message, "Write optimizer_args as space-separated key=value pairs, e.g. 'relative_step=False weight_decay=0.01'");
-                return false;
-            }
+            return OptimizerArgsWellFormed(node, value as string);
         }
-        Error(node, $"'{key}': {problem}", definition.Choices != null ? "" : $"{key} is {Describe(definition)}");
+        Error(node, $"'{key}': {problem}", definition.Choices != null ? Suggest(raw ?? "", definition.Choices, "") : $"{key} is {Describe(definition)}");
         return false;
+    }
+
+    /// <summary>
+    /// Checks the form of optimizer_args where they are written and remembers that place; the keys and values are
+    /// checked per job against its optimizer when planning (<see cref="SweepDefinition.OptimizerArgsWrittenAt"/>).
+    /// </summary>
+    bool OptimizerArgsWellFormed(YamlNode node, string? text)
+    {
+        try
+        {
+            OptimizerArguments.Parse(text);
+        }
+        catch (OptimizerArgumentException e)
+        {
+            Error(node, e.Message, OptimizerArgsHelp);
+            return false;
+        }
+        if (!string.IsNullOrEmpty(text)) _optimizerArgsWrittenAt.TryAdd(text, Mark(node.Start));
+        return true;
     }
 
     long? IntegerOf(YamlMappingNode map, string key, long min, long max, bool required)

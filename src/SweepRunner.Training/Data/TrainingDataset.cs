@@ -1,17 +1,18 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using SweepRunner.Core.Datasets;
+using SweepRunner.Core.Planning;
 using SweepRunner.Core.Settings;
 using SweepRunner.Diffusion.Lora;
-using static SweepRunner.Core.Settings.SettingsCatalog;
 
 namespace SweepRunner.Training.Data;
 
 /// <summary>
 /// A kohya dataset ready for training: every image decoded once to check it (a corrupt file fails here, before
 /// training), its EXIF-oriented size, content hash, caption and bucket. Buckets and batches follow sd-scripts and
-/// Core's StepPlan: each image counts once per repeat in its bucket, a bucket gives ceil(items / batch) batches, and
-/// each epoch shuffles the items of every bucket and the order of all batches.
+/// Core's StepPlan, whose arithmetic this uses (buckets, repeats, batches and steps per epoch): each image counts once per
+/// repeat in its bucket, a bucket gives ceil(items / batch) batches, and each epoch shuffles the items of every bucket and
+/// the order of all batches.
 /// </summary>
 public sealed class TrainingDataset
 {
@@ -27,7 +28,7 @@ public sealed class TrainingDataset
         for (var i = 0; i < images.Count; i++)
             for (var r = 0; r < images[i].Repeats; r++)
                 _bucketItems[images[i].Bucket].Add(i);
-        BatchesPerEpoch = _bucketItems.Sum(items => (items.Count + batchSize - 1) / batchSize);
+        BatchesPerEpoch = StepPlan.BatchesPerEpochOf(_bucketItems.Select(items => (long)items.Count), batchSize);
     }
 
     public DatasetInfo Info { get; }
@@ -46,7 +47,7 @@ public sealed class TrainingDataset
     public long NumTrainImages => Images.Sum(i => (long)i.Repeats);
 
     /// <summary>Optimizer steps per epoch: ceil(batches / gradient accumulation).</summary>
-    public long StepsPerEpoch(int gradientAccumulation) => (BatchesPerEpoch + gradientAccumulation - 1) / gradientAccumulation;
+    public long StepsPerEpoch(int gradientAccumulation) => StepPlan.StepsPerEpochOf(BatchesPerEpoch, gradientAccumulation);
 
     /// <summary>Reads the images of <paramref name="info"/> for a job's <paramref name="settings"/>.</summary>
     /// <exception cref="TrainingDataException">An image cannot be decoded; the message names it.</exception>
@@ -54,26 +55,22 @@ public sealed class TrainingDataset
     {
         ArgumentNullException.ThrowIfNull(info);
         ArgumentNullException.ThrowIfNull(settings);
-        object? Get(string key) => settings.GetValueOrDefault(key) ?? SettingsCatalog.Get(key).Default;
-        var (width, height) = SettingDefinition.ParseResolution((string)Get(Resolution)!);
-        var batchSize = Convert.ToInt32(Get(SettingsCatalog.BatchSize), CultureInfo.InvariantCulture);
-        var repeatsOverride = settings.GetValueOrDefault(NumRepeats) is { } r ? Convert.ToInt32(r, CultureInfo.InvariantCulture) : (int?)null;
-        Buckets? buckets = Get(EnableBucket) is true
-            ? new Buckets(width, height, Convert.ToInt32(Get(MinBucketReso), CultureInfo.InvariantCulture),
-                Convert.ToInt32(Get(MaxBucketReso), CultureInfo.InvariantCulture), Convert.ToInt32(Get(BucketResoSteps), CultureInfo.InvariantCulture))
-            : null;
-        IReadOnlyList<(int, int)> sizes = buckets?.Resolutions ?? [(width, height)];
+        var batchSize = Convert.ToInt32(settings.GetValueOrDefault(SettingsCatalog.BatchSize) ?? SettingsCatalog.Get(SettingsCatalog.BatchSize).Default,
+            CultureInfo.InvariantCulture);
+        var buckets = StepPlan.BucketsFor(settings);
+        IReadOnlyList<(int, int)> sizes = buckets?.Resolutions ?? [StepPlan.ResolutionOf(settings)];
 
         var images = new List<TrainingImage>();
         foreach (var folder in info.Folders)
         foreach (var image in folder.Images)
         {
+            var repeats = StepPlan.RepeatsOf(folder, settings);
             var path = Path.Combine(info.Path, image.RelativePath);
             int w, h;
             using (var decoded = ImageLoader.Decode(path))
                 (w, h) = (decoded.Width, decoded.Height);
             var caption = string.IsNullOrWhiteSpace(image.Caption) ? folder.ClassTokens : image.Caption;
-            images.Add(new TrainingImage(path, folder.Name, repeatsOverride ?? folder.Repeats, caption, w, h, HashFile(path),
+            images.Add(new TrainingImage(path, folder.Name, repeats, caption, w, h, HashFile(path),
                 buckets?.Select(w, h) ?? 0));
         }
         return new TrainingDataset(info, images, sizes, batchSize);

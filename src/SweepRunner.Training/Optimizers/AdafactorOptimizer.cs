@@ -1,3 +1,4 @@
+using SweepRunner.Core.Settings;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -19,11 +20,11 @@ public sealed class AdafactorOptimizer : LoraOptimizerBase
     readonly Options options;
 
     public AdafactorOptimizer(IReadOnlyList<ParameterGroup> groups, Options options)
-        : base(OptimizerFactory.Adafactor, groups)
+        : base(OptimizerRegistry.Adafactor.Name, groups)
     {
         if (options.WarmupInit && !options.RelativeStep)
         {
-            throw new ArgumentException($"{OptimizerFactory.Adafactor}: warmup_init=True requires relative_step=True", nameof(options));
+            throw new ArgumentException($"{OptimizerRegistry.Adafactor.Name}: warmup_init=True requires relative_step=True", nameof(options));
         }
 
         this.options = options;
@@ -47,17 +48,16 @@ public sealed class AdafactorOptimizer : LoraOptimizerBase
         bool WarmupInit = false)
     {
         /// <summary>As sd-scripts: relative_step defaults to True, and warmup_init=True turns it on.</summary>
-        public static Options Parse(OptimizerArguments args)
+        public static Options Parse(OptimizerArgumentValues args)
         {
-            var (eps1, eps2) = args.Pair("eps", (1e-30, 1e-3), OptimizerRanges.IsNonNegative, OptimizerRanges.NonNegative);
-            var clipThreshold = args.Double("clip_threshold", 1.0, OptimizerRanges.IsPositive, OptimizerRanges.Positive);
-            var decayRate = args.Double("decay_rate", -0.8, value => value < 0, "negative");
-            var beta1 = args.NullableDouble("beta1", null, OptimizerRanges.IsBeta, OptimizerRanges.Beta);
-            var weightDecay = args.Double("weight_decay", 0, OptimizerRanges.IsNonNegative, OptimizerRanges.NonNegative);
+            var (eps1, eps2) = args.Pair("eps", (1e-30, 1e-3));
+            var clipThreshold = args.Double("clip_threshold", 1.0);
+            var decayRate = args.Double("decay_rate", -0.8);
+            var beta1 = args.NullableDouble("beta1", null);
+            var weightDecay = args.Double("weight_decay", 0);
             var scaleParameter = args.Bool("scale_parameter", true);
             var relativeStep = args.Bool("relative_step", true);
             var warmupInit = args.Bool("warmup_init", false);
-            args.EnsureAllRead();
             return new Options(eps1, eps2, clipThreshold, decayRate, beta1, weightDecay, scaleParameter, relativeStep || warmupInit, warmupInit);
         }
     }

@@ -1,3 +1,4 @@
+using SweepRunner.Core.Settings;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -15,7 +16,7 @@ public sealed class AdamW8bitOptimizer : LoraOptimizerBase
     readonly Options options;
 
     public AdamW8bitOptimizer(IReadOnlyList<ParameterGroup> groups, Options options)
-        : base(OptimizerFactory.AdamW8bit, groups)
+        : base(OptimizerRegistry.AdamW8bit.Name, groups)
     {
         this.options = options;
     }
@@ -23,13 +24,12 @@ public sealed class AdamW8bitOptimizer : LoraOptimizerBase
     /// <summary>bitsandbytes' defaults: betas (0.9, 0.999), eps 1e-8, weight_decay 0.01, min_8bit_size 4096.</summary>
     public sealed record Options(double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-8, double WeightDecay = 0.01, int Min8BitSize = 4096)
     {
-        public static Options Parse(OptimizerArguments args)
+        public static Options Parse(OptimizerArgumentValues args)
         {
-            var (beta1, beta2) = args.Pair("betas", (0.9, 0.999), OptimizerRanges.IsBeta, OptimizerRanges.Beta);
-            var eps = args.Double("eps", 1e-8, OptimizerRanges.IsNonNegative, OptimizerRanges.NonNegative);
-            var weightDecay = args.Double("weight_decay", 0.01, OptimizerRanges.IsNonNegative, OptimizerRanges.NonNegative);
-            var min8BitSize = args.Int("min_8bit_size", 4096, value => value >= 0, OptimizerRanges.NonNegative);
-            args.EnsureAllRead();
+            var (beta1, beta2) = args.Pair("betas", (0.9, 0.999));
+            var eps = args.Double("eps", 1e-8);
+            var weightDecay = args.Double("weight_decay", 0.01);
+            var min8BitSize = args.Int("min_8bit_size", 4096);
             return new Options(beta1, beta2, eps, weightDecay, min8BitSize);
         }
     }

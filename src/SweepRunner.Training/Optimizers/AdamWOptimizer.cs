@@ -1,3 +1,4 @@
+using SweepRunner.Core.Settings;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ public sealed class AdamWOptimizer : LoraOptimizerBase
     readonly Options options;
 
     public AdamWOptimizer(IReadOnlyList<ParameterGroup> groups, Options options)
-        : base(OptimizerFactory.AdamW, groups)
+        : base(OptimizerRegistry.AdamW.Name, groups)
     {
         this.options = options;
     }
@@ -20,12 +21,11 @@ public sealed class AdamWOptimizer : LoraOptimizerBase
     /// <summary>torch.optim.AdamW's defaults: betas (0.9, 0.999), eps 1e-8, weight_decay 0.01.</summary>
     public sealed record Options(double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-8, double WeightDecay = 0.01)
     {
-        public static Options Parse(OptimizerArguments args)
+        public static Options Parse(OptimizerArgumentValues args)
         {
-            var (beta1, beta2) = args.Pair("betas", (0.9, 0.999), OptimizerRanges.IsBeta, OptimizerRanges.Beta);
-            var eps = args.Double("eps", 1e-8, OptimizerRanges.IsNonNegative, OptimizerRanges.NonNegative);
-            var weightDecay = args.Double("weight_decay", 0.01, OptimizerRanges.IsNonNegative, OptimizerRanges.NonNegative);
-            args.EnsureAllRead();
+            var (beta1, beta2) = args.Pair("betas", (0.9, 0.999));
+            var eps = args.Double("eps", 1e-8);
+            var weightDecay = args.Double("weight_decay", 0.01);
             return new Options(beta1, beta2, eps, weightDecay);
         }
     }

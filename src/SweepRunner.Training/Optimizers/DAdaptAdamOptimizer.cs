@@ -1,3 +1,4 @@
+using SweepRunner.Core.Settings;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -43,17 +44,16 @@ public sealed class DAdaptAdamOptimizer : LoraOptimizerBase
         double D0 = 1e-6,
         double GrowthRate = double.PositiveInfinity)
     {
-        public static Options Parse(OptimizerArguments args)
+        public static Options Parse(OptimizerArgumentValues args)
         {
-            var (beta1, beta2) = args.Pair("betas", (0.9, 0.999), OptimizerRanges.IsBeta, OptimizerRanges.Beta);
-            var eps = args.Double("eps", 1e-8, OptimizerRanges.IsPositive, OptimizerRanges.Positive);
-            var weightDecay = args.Double("weight_decay", 0, OptimizerRanges.IsNonNegative, OptimizerRanges.NonNegative);
+            var (beta1, beta2) = args.Pair("betas", (0.9, 0.999));
+            var eps = args.Double("eps", 1e-8);
+            var weightDecay = args.Double("weight_decay", 0);
             var decouple = args.Bool("decouple", false);
             var useBiasCorrection = args.Bool("use_bias_correction", false);
-            var d0 = args.Double("d0", 1e-6, OptimizerRanges.IsPositive, OptimizerRanges.Positive);
-            var growthRate = args.Double("growth_rate", double.PositiveInfinity, OptimizerRanges.IsPositive, OptimizerRanges.Positive);
-            args.Int("log_every", 0, value => value >= 0, OptimizerRanges.NonNegative);
-            args.EnsureAllRead();
+            var d0 = args.Double("d0", 1e-6);
+            var growthRate = args.Double("growth_rate", double.PositiveInfinity);
+            args.Int("log_every", 0);
             return new Options(beta1, beta2, eps, weightDecay, decouple, useBiasCorrection, d0, growthRate);
         }
     }

@@ -1,3 +1,4 @@
+using SweepRunner.Core.Settings;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,7 +14,7 @@ public sealed class Lion8bitOptimizer : LoraOptimizerBase
     readonly Options options;
 
     public Lion8bitOptimizer(IReadOnlyList<ParameterGroup> groups, Options options)
-        : base(OptimizerFactory.Lion8bit, groups)
+        : base(OptimizerRegistry.Lion8bit.Name, groups)
     {
         this.options = options;
     }
@@ -21,12 +22,11 @@ public sealed class Lion8bitOptimizer : LoraOptimizerBase
     /// <summary>bitsandbytes' defaults: betas (0.9, 0.99), weight_decay 0, min_8bit_size 4096.</summary>
     public sealed record Options(double Beta1 = 0.9, double Beta2 = 0.99, double WeightDecay = 0, int Min8BitSize = 4096)
     {
-        public static Options Parse(OptimizerArguments args)
+        public static Options Parse(OptimizerArgumentValues args)
         {
-            var (beta1, beta2) = args.Pair("betas", (0.9, 0.99), OptimizerRanges.IsBeta, OptimizerRanges.Beta);
-            var weightDecay = args.Double("weight_decay", 0, OptimizerRanges.IsNonNegative, OptimizerRanges.NonNegative);
-            var min8BitSize = args.Int("min_8bit_size", 4096, value => value >= 0, OptimizerRanges.NonNegative);
-            args.EnsureAllRead();
+            var (beta1, beta2) = args.Pair("betas", (0.9, 0.99));
+            var weightDecay = args.Double("weight_decay", 0);
+            var min8BitSize = args.Int("min_8bit_size", 4096);
             return new Options(beta1, beta2, weightDecay, min8BitSize);
         }
     }

@@ -1,3 +1,4 @@
+using SweepRunner.Core.Settings;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ public sealed class LionOptimizer : LoraOptimizerBase
     readonly Options options;
 
     public LionOptimizer(IReadOnlyList<ParameterGroup> groups, Options options)
-        : base(OptimizerFactory.Lion, groups)
+        : base(OptimizerRegistry.Lion.Name, groups)
     {
         this.options = options;
     }
@@ -20,11 +21,10 @@ public sealed class LionOptimizer : LoraOptimizerBase
     /// <summary>lion-pytorch's defaults: betas (0.9, 0.99), weight_decay 0.</summary>
     public sealed record Options(double Beta1 = 0.9, double Beta2 = 0.99, double WeightDecay = 0)
     {
-        public static Options Parse(OptimizerArguments args)
+        public static Options Parse(OptimizerArgumentValues args)
         {
-            var (beta1, beta2) = args.Pair("betas", (0.9, 0.99), OptimizerRanges.IsBeta, OptimizerRanges.Beta);
-            var weightDecay = args.Double("weight_decay", 0, OptimizerRanges.IsNonNegative, OptimizerRanges.NonNegative);
-            args.EnsureAllRead();
+            var (beta1, beta2) = args.Pair("betas", (0.9, 0.99));
+            var weightDecay = args.Double("weight_decay", 0);
             return new Options(beta1, beta2, weightDecay);
         }
     }

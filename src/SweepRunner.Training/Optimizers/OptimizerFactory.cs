@@ -1,45 +1,40 @@
+using SweepRunner.Core.Settings;
+
 namespace SweepRunner.Training.Optimizers;
 
+/// <summary>Builds an optimizer from its name (as given, an alias staying an alias), parameter groups and checked optimizer_args.</summary>
+public delegate ILoraOptimizer OptimizerBuilder(string name, IReadOnlyList<ParameterGroup> groups, OptimizerArgumentValues args);
+
+/// <summary>The factory of one entry of Core's <see cref="OptimizerRegistry"/>.</summary>
+public sealed record OptimizerRegistration(OptimizerEntry Entry, OptimizerBuilder Build);
+
 /// <summary>
-/// Builds an optimizer from sd-scripts' optimizer_type (matched ignoring case) and optimizer_args.
-/// DAdaptation and DAdaptAdam are both D-Adaptation Adam.
+/// Builds an optimizer from sd-scripts' optimizer_type (a name or alias of <see cref="OptimizerRegistry"/>, matched
+/// ignoring case) and optimizer_args, which Core's parser checks against the entry's argument grammar exactly as
+/// planning does. DAdaptation and DAdaptAdam are both D-Adaptation Adam.
 /// </summary>
 public static class OptimizerFactory
 {
-    public const string AdamW = "AdamW";
-    public const string AdamW8bit = "AdamW8bit";
-    public const string Lion = "Lion";
-    public const string Lion8bit = "Lion8bit";
-    public const string SgdNesterov = "SGDNesterov";
-    public const string DAdaptation = "DAdaptation";
-    public const string DAdaptAdam = "DAdaptAdam";
-    public const string Prodigy = "Prodigy";
-    public const string Adafactor = "Adafactor";
-
-    /// <summary>The optimizer_type names this factory accepts, in sd-scripts' spelling.</summary>
-    public static IReadOnlyList<string> Names { get; } = [AdamW, AdamW8bit, Lion, Lion8bit, SgdNesterov, DAdaptation, DAdaptAdam, Prodigy, Adafactor];
-
-    /// <summary>The accepted name in sd-scripts' spelling, or null when <paramref name="optimizerType"/> is not one.</summary>
-    public static string? CanonicalName(string? optimizerType) =>
-        Names.FirstOrDefault(name => string.Equals(name, optimizerType?.Trim(), StringComparison.OrdinalIgnoreCase));
+    /// <summary>One factory per registry entry.</summary>
+    public static IReadOnlyList<OptimizerRegistration> Registrations { get; } =
+    [
+        new(OptimizerRegistry.AdamW, (_, groups, args) => new AdamWOptimizer(groups, AdamWOptimizer.Options.Parse(args))),
+        new(OptimizerRegistry.AdamW8bit, (_, groups, args) => new AdamW8bitOptimizer(groups, AdamW8bitOptimizer.Options.Parse(args))),
+        new(OptimizerRegistry.Lion, (_, groups, args) => new LionOptimizer(groups, LionOptimizer.Options.Parse(args))),
+        new(OptimizerRegistry.Lion8bit, (_, groups, args) => new Lion8bitOptimizer(groups, Lion8bitOptimizer.Options.Parse(args))),
+        new(OptimizerRegistry.SgdNesterov, (_, groups, args) => new SgdNesterovOptimizer(groups, SgdNesterovOptimizer.Options.Parse(args))),
+        new(OptimizerRegistry.DAdaptAdam, (name, groups, args) => new DAdaptAdamOptimizer(name, groups, DAdaptAdamOptimizer.Options.Parse(args))),
+        new(OptimizerRegistry.Prodigy, (_, groups, args) => new ProdigyOptimizer(groups, ProdigyOptimizer.Options.Parse(args))),
+        new(OptimizerRegistry.Adafactor, (_, groups, args) => new AdafactorOptimizer(groups, AdafactorOptimizer.Options.Parse(args))),
+    ];
 
     /// <exception cref="ArgumentException">An unknown optimizer type.</exception>
-    /// <exception cref="OptimizerArgumentException">An unknown optimizer_args key or a bad value.</exception>
+    /// <exception cref="OptimizerArgumentException">optimizer_args that are not key=value pairs, an unknown key or a bad value.</exception>
     public static ILoraOptimizer Create(string optimizerType, IReadOnlyList<ParameterGroup> groups, string? optimizerArgs)
     {
-        var name = CanonicalName(optimizerType)
-            ?? throw new ArgumentException($"unknown optimizer_type '{optimizerType}' (supported: {string.Join(", ", Names)})", nameof(optimizerType));
-        var args = OptimizerArguments.Parse(name, optimizerArgs);
-        return name switch
-        {
-            AdamW => new AdamWOptimizer(groups, AdamWOptimizer.Options.Parse(args)),
-            AdamW8bit => new AdamW8bitOptimizer(groups, AdamW8bitOptimizer.Options.Parse(args)),
-            Lion => new LionOptimizer(groups, LionOptimizer.Options.Parse(args)),
-            Lion8bit => new Lion8bitOptimizer(groups, Lion8bitOptimizer.Options.Parse(args)),
-            SgdNesterov => new SgdNesterovOptimizer(groups, SgdNesterovOptimizer.Options.Parse(args)),
-            DAdaptation or DAdaptAdam => new DAdaptAdamOptimizer(name, groups, DAdaptAdamOptimizer.Options.Parse(args)),
-            Prodigy => new ProdigyOptimizer(groups, ProdigyOptimizer.Options.Parse(args)),
-            _ => new AdafactorOptimizer(groups, AdafactorOptimizer.Options.Parse(args)),
-        };
+        var args = OptimizerArguments.Validate(optimizerType, optimizerArgs);
+        var registration = Registrations.FirstOrDefault(r => ReferenceEquals(r.Entry, args.Entry))
+            ?? throw new InvalidOperationException($"no optimizer factory is registered for {args.Entry.Name}");
+        return registration.Build(args.Optimizer, groups, args);
     }
 }

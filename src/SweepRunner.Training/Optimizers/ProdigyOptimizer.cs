@@ -1,3 +1,4 @@
+using SweepRunner.Core.Settings;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -21,7 +22,7 @@ public sealed class ProdigyOptimizer : LoraOptimizerBase
     readonly Options options;
 
     public ProdigyOptimizer(IReadOnlyList<ParameterGroup> groups, Options options)
-        : base(OptimizerFactory.Prodigy, groups)
+        : base(OptimizerRegistry.Prodigy.Name, groups)
     {
         this.options = options;
         SharedLearningRate();
@@ -53,20 +54,19 @@ public sealed class ProdigyOptimizer : LoraOptimizerBase
         double GrowthRate = double.PositiveInfinity,
         int SliceP = 1)
     {
-        public static Options Parse(OptimizerArguments args)
+        public static Options Parse(OptimizerArgumentValues args)
         {
-            var (beta1, beta2) = args.Pair("betas", (0.9, 0.999), OptimizerRanges.IsBeta, OptimizerRanges.Beta);
-            var beta3 = args.NullableDouble("beta3", null, OptimizerRanges.IsBeta, OptimizerRanges.Beta);
-            var eps = args.Double("eps", 1e-8, OptimizerRanges.IsPositive, OptimizerRanges.Positive);
-            var weightDecay = args.Double("weight_decay", 0, OptimizerRanges.IsNonNegative, OptimizerRanges.NonNegative);
+            var (beta1, beta2) = args.Pair("betas", (0.9, 0.999));
+            var beta3 = args.NullableDouble("beta3", null);
+            var eps = args.Double("eps", 1e-8);
+            var weightDecay = args.Double("weight_decay", 0);
             var decouple = args.Bool("decouple", true);
             var useBiasCorrection = args.Bool("use_bias_correction", false);
             var safeguardWarmup = args.Bool("safeguard_warmup", false);
-            var d0 = args.Double("d0", 1e-6, OptimizerRanges.IsPositive, OptimizerRanges.Positive);
-            var dCoef = args.Double("d_coef", 1.0, OptimizerRanges.IsPositive, OptimizerRanges.Positive);
-            var growthRate = args.Double("growth_rate", double.PositiveInfinity, OptimizerRanges.IsPositive, OptimizerRanges.Positive);
-            var sliceP = args.Int("slice_p", 1, value => value >= 1, "1 or more");
-            args.EnsureAllRead();
+            var d0 = args.Double("d0", 1e-6);
+            var dCoef = args.Double("d_coef", 1.0);
+            var growthRate = args.Double("growth_rate", double.PositiveInfinity);
+            var sliceP = args.Int("slice_p", 1);
             return new Options(beta1, beta2, beta3, eps, weightDecay, decouple, useBiasCorrection, safeguardWarmup, d0, dCoef, growthRate, sliceP);
         }
     }

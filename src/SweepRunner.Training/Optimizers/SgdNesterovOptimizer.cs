@@ -1,3 +1,4 @@
+using SweepRunner.Core.Settings;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ public sealed class SgdNesterovOptimizer : LoraOptimizerBase
     readonly Options options;
 
     public SgdNesterovOptimizer(IReadOnlyList<ParameterGroup> groups, Options options)
-        : base(OptimizerFactory.SgdNesterov, groups)
+        : base(OptimizerRegistry.SgdNesterov.Name, groups)
     {
         this.options = options;
     }
@@ -20,11 +21,10 @@ public sealed class SgdNesterovOptimizer : LoraOptimizerBase
     /// <summary>momentum 0.9 (sd-scripts sets it when absent; Nesterov needs it), weight_decay 0 (L2, added to the gradient).</summary>
     public sealed record Options(double Momentum = 0.9, double WeightDecay = 0)
     {
-        public static Options Parse(OptimizerArguments args)
+        public static Options Parse(OptimizerArgumentValues args)
         {
-            var momentum = args.Double("momentum", 0.9, OptimizerRanges.IsPositive, "more than 0 (Nesterov momentum needs momentum)");
-            var weightDecay = args.Double("weight_decay", 0, OptimizerRanges.IsNonNegative, OptimizerRanges.NonNegative);
-            args.EnsureAllRead();
+            var momentum = args.Double("momentum", 0.9);
+            var weightDecay = args.Double("weight_decay", 0);
             return new Options(momentum, weightDecay);
         }
     }

@@ -99,7 +99,7 @@ public class SweepFileParserTests : IDisposable
     public void BadOptimizerArgsAreRejected()
     {
         var error = Assert.Single(ErrorsOf("name: x\ndataset: data\nbase: { optimizer_args: relative_step }\nlist:\n  - { label: a }\n"));
-        Assert.Contains("not key=value", error.Problem);
+        Assert.Contains("'relative_step' is not of the form key=value", error.Problem);
     }
 
     [Fact]

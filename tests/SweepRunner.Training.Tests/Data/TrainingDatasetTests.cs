@@ -53,6 +53,37 @@ public class TrainingDatasetTests
         if (buckets) Assert.True(epoch.Select(b => b.Bucket).Distinct().Count() > 2, "the images should fill several buckets");
     }
 
+    /// <summary>
+    /// LoraTrainer runs <see cref="TrainingDataset.StepsPerEpoch"/> optimizer steps per epoch; across bucket layouts, repeats,
+    /// batch sizes and accumulation it is the planner's number, and an epoch's batches are the planner's batches.
+    /// </summary>
+    [Fact]
+    public void TheTrainersStepsPerEpochAreThePlannersForBucketsRepeatsAndBatchSizes()
+    {
+        using var folder = new TemporaryFolder();
+        var info = DatasetScanner.Scan(MixedDataset(folder));
+        var checkedLayouts = 0;
+        foreach (var (resolution, step) in new[] { ("512,512", 64L), ("768,512", 64L), ("512,512", 32L) })
+        foreach (var repeats in new long?[] { null, 2L })
+        foreach (var batch in new long[] { 1, 2, 3, 5 })
+        {
+            var settings = TestSettings.With((SettingsCatalog.EnableBucket, true), (SettingsCatalog.Resolution, resolution),
+                (SettingsCatalog.BucketResoSteps, step), (SettingsCatalog.NumRepeats, repeats), (SettingsCatalog.BatchSize, batch));
+            var dataset = TrainingDataset.Load(info, settings);
+            Assert.True(dataset.Images.Select(i => i.Bucket).Distinct().Count() >= 3, $"{resolution} step {step}: the images should fill several buckets");
+            Assert.Equal(StepPlan.For(info, settings).BatchesPerEpoch, dataset.Epoch(1, 1).Count);
+            foreach (var accumulation in new long[] { 1, 2, 3, 8 })
+            {
+                settings[SettingsCatalog.GradientAccumulation] = accumulation;
+                var plan = StepPlan.For(info, settings);
+                Assert.True(plan.StepsPerEpoch == dataset.StepsPerEpoch((int)accumulation),
+                    $"{resolution} step {step}, repeats {repeats}, batch {batch}, accumulation {accumulation}: trainer {dataset.StepsPerEpoch((int)accumulation)}, planner {plan.StepsPerEpoch}");
+                checkedLayouts++;
+            }
+        }
+        Assert.Equal(3 * 2 * 4 * 4, checkedLayouts);
+    }
+
     [Fact]
     public void NumRepeatsOverridesTheFolderPrefixAsThePlannerDoes()
     {

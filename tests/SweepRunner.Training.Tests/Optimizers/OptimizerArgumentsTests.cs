@@ -1,3 +1,4 @@
+using SweepRunner.Core.Settings;
 using SweepRunner.Training.Optimizers;
 using TorchSharp;
 using static SweepRunner.Training.Tests.Optimizers.OptimizerTestSupport;
@@ -8,19 +9,15 @@ namespace SweepRunner.Training.Tests.Optimizers;
 public class OptimizerArgumentsTests
 {
     [Fact]
-    public void ParsesPythonLiteralsAsSdScriptsWritesThem()
+    public void OptimizersReadCoresParsedValues()
     {
-        var args = OptimizerArguments.Parse("Prodigy", "weight_decay=0.01 betas=0.9,0.99 eps=(1e-30,1e-3) decouple=True safeguard_warmup=false beta3=None slice_p=11 growth_rate=inf");
-        Assert.Equal(0.01, args.Double("weight_decay", 0));
-        Assert.Equal((0.9, 0.99), args.Pair("betas", (0, 0)));
-        Assert.Equal((1e-30, 1e-3), args.Pair("eps", (0, 0)));
-        Assert.True(args.Bool("decouple", false));
-        Assert.False(args.Bool("safeguard_warmup", true));
-        Assert.Null(args.NullableDouble("beta3", 0.5));
-        Assert.Equal(11, args.Int("slice_p", 1));
-        Assert.Equal(double.PositiveInfinity, args.Double("growth_rate", 1));
-        Assert.Equal(7.0, args.Double("d0", 7.0));
-        args.EnsureAllRead();
+        var options = ProdigyOptimizer.Options.Parse(OptimizerArguments.Validate("Prodigy",
+            "weight_decay=0.01 betas=(0.8,0.99) decouple=False safeguard_warmup=true beta3=None slice_p=11 growth_rate=inf"));
+        Assert.Equal(new ProdigyOptimizer.Options(Beta1: 0.8, Beta2: 0.99, Beta3: null, WeightDecay: 0.01, Decouple: false,
+            SafeguardWarmup: true, GrowthRate: double.PositiveInfinity, SliceP: 11), options);
+        Assert.Equal(new ProdigyOptimizer.Options(), ProdigyOptimizer.Options.Parse(OptimizerArguments.Validate("Prodigy", null)));
+        Assert.Equal(new AdafactorOptimizer.Options(Eps1: 1e-29, Eps2: 2e-3, Beta1: 0.5, RelativeStep: false),
+            AdafactorOptimizer.Options.Parse(OptimizerArguments.Validate("adafactor", "eps=1e-29,2e-3 beta1=0.5 relative_step=False")));
     }
 
     [Theory]
@@ -75,10 +72,10 @@ public class OptimizerArgumentsTests
     [Fact]
     public void AdafactorWarmupInitTurnsRelativeStepOnAsSdScriptsDoes()
     {
-        var options = AdafactorOptimizer.Options.Parse(OptimizerArguments.Parse("Adafactor", "relative_step=False warmup_init=True"));
+        var options = AdafactorOptimizer.Options.Parse(OptimizerArguments.Validate("Adafactor", "relative_step=False warmup_init=True"));
         Assert.True(options.RelativeStep);
         Assert.True(options.WarmupInit);
-        Assert.True(AdafactorOptimizer.Options.Parse(OptimizerArguments.Parse("Adafactor", null)).RelativeStep);
+        Assert.True(AdafactorOptimizer.Options.Parse(OptimizerArguments.Validate("Adafactor", null)).RelativeStep);
     }
 
     [Fact]

@@ -60,6 +60,7 @@ public class LoraTrainerEndToEndTests
         Assert.Equal("6", m["ss_num_epochs"]);
         Assert.Equal("8", m["ss_network_dim"]);
         Assert.Equal("8", m["ss_num_train_images"]);
+        Assert.Equal(OptimizerRegistry.Find((string)settings[SettingsCatalog.Optimizer]!)!.MetadataClass, m["ss_optimizer"]);
         Assert.Equal("torch.optim.adamw.AdamW", m["ss_optimizer"]);
         Assert.Equal("tiny-random.safetensors", m["ss_sd_model_name"]);
         Assert.Equal("{\"2_person\": {\"n_repeats\": 2, \"img_count\": 4}}", m["ss_dataset_dirs"]);
