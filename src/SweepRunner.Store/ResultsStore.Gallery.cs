@@ -32,21 +32,6 @@ public sealed partial class ResultsStore
         WHERE id = @PreviewId;
         """;
 
-    private const string LatestPreviewScoresOfSweepSql =
-        """
-        SELECT ScoreId, JobId, PreviewId, Scorer, Value, Blind, Note, ScoredAt
-        FROM (
-            SELECT id AS ScoreId, job_id AS JobId, preview_id AS PreviewId, scorer AS Scorer, value AS Value,
-                   blind AS Blind, note AS Note, scored_at AS ScoredAt,
-                   row_number() OVER (PARTITION BY preview_id, scorer ORDER BY id DESC) AS recency
-            FROM scores
-            WHERE preview_id IS NOT NULL
-              AND job_id IN (SELECT job_id FROM sweep_jobs WHERE sweep_id = @SweepId)
-        )
-        WHERE recency = 1
-        ORDER BY PreviewId, Scorer;
-        """;
-
     /// <summary>
     /// A sweep's jobs in plan order with label, diff against the base, state and previews (by epoch and prompt).
     /// Reads the database afresh, so previews recorded by a running sweep appear on the next call.
@@ -86,16 +71,20 @@ public sealed partial class ResultsStore
             },
             cancellationToken);
 
-    /// <summary>For each preview of a sweep's jobs and each scorer, the latest score given to that preview.</summary>
+    /// <summary>
+    /// For each preview of a sweep's jobs and each scorer, the latest score given to that preview (with the preview's
+    /// epoch), ordered by preview and scorer.
+    /// </summary>
     public Task<IReadOnlyList<LatestScore>> GetLatestPreviewScoresAsync(string sweepName, CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<LatestScore>>(
             async (connection, transaction, token) =>
             {
                 var sweep = await FindSweepAsync(connection, transaction, sweepName, token);
-                var rows = await connection.QueryAsync<LatestScoreRow>(new CommandDefinition(
-                    LatestPreviewScoresOfSweepSql, new { SweepId = sweep.Id }, transaction, cancellationToken: token));
-                return rows.Select(row => new LatestScore(
-                    row.ScoreId, row.JobId, row.PreviewId, Epoch: null, row.Scorer, row.Value, row.Blind, row.Note, UtcText.Parse(row.ScoredAt))).ToList();
+                return (await ReadLatestScoresOfSweepAsync(connection, transaction, sweep.Id, token))
+                    .Where(score => score.PreviewId is not null)
+                    .OrderBy(score => score.PreviewId)
+                    .ThenBy(score => score.Scorer, StringComparer.Ordinal)
+                    .ToList();
             },
             cancellationToken);
 

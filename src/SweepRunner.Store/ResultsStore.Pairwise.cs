@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Data.Sqlite;
 using SweepRunner.Store.Errors;
 using SweepRunner.Core.Results;
 using SweepRunner.Store.Time;
@@ -62,13 +63,19 @@ public sealed partial class ResultsStore
             async (connection, transaction, token) =>
             {
                 var sweep = await FindSweepAsync(connection, transaction, sweepName, token);
-                var rows = await connection.QueryAsync<PairwiseChoiceRow>(new CommandDefinition(
-                    PairwiseChoicesOfSweepSql, new { SweepId = sweep.Id }, transaction, cancellationToken: token));
-                return rows.Select(row => new StoredPairwiseChoice(
-                    row.ChoiceId, row.FirstPreviewId, row.FirstJobId, row.SecondPreviewId, row.SecondJobId,
-                    row.ChosenPreviewId, row.Scorer, UtcText.Parse(row.ChosenAt))).ToList();
+                return await ReadPairwiseChoicesAsync(connection, transaction, sweep.Id, token);
             },
             cancellationToken);
+
+    private static async Task<IReadOnlyList<StoredPairwiseChoice>> ReadPairwiseChoicesAsync(
+        SqliteConnection connection, SqliteTransaction transaction, long sweepId, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<PairwiseChoiceRow>(new CommandDefinition(
+            PairwiseChoicesOfSweepSql, new { SweepId = sweepId }, transaction, cancellationToken: cancellationToken));
+        return rows.Select(row => new StoredPairwiseChoice(
+            row.ChoiceId, row.FirstPreviewId, row.FirstJobId, row.SecondPreviewId, row.SecondJobId,
+            row.ChosenPreviewId, row.Scorer, UtcText.Parse(row.ChosenAt))).ToList();
+    }
 
     private static void ValidateChoice(PairwiseChoice choice)
     {

@@ -6,25 +6,9 @@ using SweepRunner.Store.Time;
 
 namespace SweepRunner.Store;
 
-/// <summary>Report data: a sweep's export plus each job's individual scores, previews, loss curve and failures.</summary>
+/// <summary>Report data: a sweep's export (with each job's score) plus each job's previews, loss curve and failures.</summary>
 public sealed partial class ResultsStore
 {
-    // The latest score per job, preview, epoch and scorer; a preview score takes its preview's epoch.
-    private const string LatestScoresOfSweepSql =
-        """
-        SELECT ScoreId, JobId, PreviewId, Scorer, Value, Blind, Note, ScoredAt, Epoch
-        FROM (
-            SELECT s.id AS ScoreId, s.job_id AS JobId, s.preview_id AS PreviewId, s.scorer AS Scorer, s.value AS Value,
-                   s.blind AS Blind, s.note AS Note, s.scored_at AS ScoredAt, coalesce(s.epoch, p.epoch) AS Epoch,
-                   row_number() OVER (PARTITION BY s.job_id, s.preview_id, s.epoch, s.scorer ORDER BY s.id DESC) AS recency
-            FROM scores s
-            LEFT JOIN previews p ON p.id = s.preview_id
-            WHERE s.job_id IN (SELECT job_id FROM sweep_jobs WHERE sweep_id = @SweepId)
-        )
-        WHERE recency = 1
-        ORDER BY JobId, PreviewId IS NOT NULL, PreviewId, Epoch, Scorer, ScoreId;
-        """;
-
     // The attempts are passed as a JSON array of ids, so any number of them is one parameter.
     private const string LossOfAttemptsSql =
         """
@@ -43,9 +27,6 @@ public sealed partial class ResultsStore
                 var export = await BuildSweepExportAsync(connection, transaction, snapshot, token);
                 var parameters = new { SweepId = snapshot.Sweep.Id };
 
-                var scores = (await connection.QueryAsync<ReportScoreRow>(new CommandDefinition(
-                        LatestScoresOfSweepSql, parameters, transaction, cancellationToken: token)))
-                    .ToLookup(row => row.JobId, StringComparer.Ordinal);
                 var previews = (await connection.QueryAsync<PreviewRow>(new CommandDefinition(
                         PreviewsOfSweepSql, parameters, transaction, cancellationToken: token)))
                     .ToLookup(row => row.JobId, StringComparer.Ordinal);
@@ -67,7 +48,6 @@ public sealed partial class ResultsStore
                     return new JobReportDetail(
                         entry.Label,
                         entry.JobId,
-                        scores[entry.JobId].Select(row => row.ToRecord()).ToList(),
                         previews[entry.JobId].Select(row => ToReportPreview(row.ToStored())).ToList(),
                         attempt is null ? [] : loss[attempt.AttemptId].Select(row => new LossPoint(row.Step, row.Epoch, row.Loss)).ToList(),
                         attempt?.Timings?.TrainSeconds,
@@ -85,29 +65,6 @@ public sealed partial class ResultsStore
     private static ReportPreview ToReportPreview(StoredPreview stored) => new(
         stored.PreviewId, stored.Image.Epoch, stored.Image.PromptIndex, stored.Image.Prompt, stored.Image.Seed,
         stored.Image.Width, stored.Image.Height, stored.Image.File.RelativePath);
-
-    private sealed class ReportScoreRow
-    {
-        public long ScoreId { get; init; }
-
-        public string JobId { get; init; } = "";
-
-        public long? PreviewId { get; init; }
-
-        public string Scorer { get; init; } = "";
-
-        public double Value { get; init; }
-
-        public bool Blind { get; init; }
-
-        public string? Note { get; init; }
-
-        public string ScoredAt { get; init; } = "";
-
-        public long? Epoch { get; init; }
-
-        public ReportScore ToRecord() => new(ScoreId, Scorer, Value, Note, Blind, PreviewId, Epoch, UtcText.Parse(ScoredAt));
-    }
 
     private sealed class LossRow
     {

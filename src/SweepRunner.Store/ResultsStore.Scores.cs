@@ -1,6 +1,8 @@
+using System.Globalization;
 using Dapper;
 using SweepRunner.Store.Errors;
 using SweepRunner.Core.Results;
+using SweepRunner.Core.Scoring;
 using SweepRunner.Store.Time;
 
 namespace SweepRunner.Store;
@@ -83,8 +85,7 @@ public sealed partial class ResultsStore
             {
                 var rows = await connection.QueryAsync<LatestScoreRow>(new CommandDefinition(
                     LatestScoresOfJobSql, new { JobId = jobId }, transaction, cancellationToken: token));
-                return rows.Select(row => new LatestScore(
-                    row.ScoreId, row.JobId, row.PreviewId, row.Epoch, row.Scorer, row.Value, row.Blind, row.Note, UtcText.Parse(row.ScoredAt))).ToList();
+                return rows.Select(row => row.ToRecord()).ToList();
             },
             cancellationToken);
 
@@ -95,9 +96,10 @@ public sealed partial class ResultsStore
             throw new ArgumentException("a score needs the name of who (or what) gave it", nameof(score));
         }
 
-        if (!(score.Value is >= 0 and <= 100))
+        if (!ScoreRange.IsValid(score.Value))
         {
-            throw new ArgumentOutOfRangeException(nameof(score), score.Value, $"scores run from 0 to 100; '{score.Scorer}' gave {score.Value}");
+            throw new ArgumentOutOfRangeException(
+                nameof(score), score.Value, ScoreRange.Problem($"{score.Value.ToString(CultureInfo.InvariantCulture)} from '{score.Scorer}'"));
         }
     }
 
@@ -120,5 +122,7 @@ public sealed partial class ResultsStore
         public string? Note { get; init; }
 
         public string ScoredAt { get; init; } = "";
+
+        public LatestScore ToRecord() => new(ScoreId, JobId, PreviewId, Epoch, Scorer, Value, Blind, Note, UtcText.Parse(ScoredAt));
     }
 }

@@ -1,4 +1,5 @@
 using SweepRunner.Core.Results;
+using SweepRunner.Core.Scoring;
 using SweepRunner.Store.Tests.Support;
 
 namespace SweepRunner.Store.Tests;
@@ -25,13 +26,14 @@ public sealed class ResultsStoreExportTests
         Assert.Equal(("dims", clock.GetUtcNow()), (export.SweepName, export.ExportedAt));
         Assert.Equal(
             new ExportRow("dim8", "job-dim8", null, JobState.Failed, Sweeps.Job(8).SettingsJson, Sweeps.Job(8).DiffJson, 10, 100, 60, 2,
-                new PhaseTimings(1, 2, 3, 4, 5), 100, 0.1, [], 64),
-            export.Rows[0] with { Scores = [] });
+                new PhaseTimings(1, 2, 3, 4, 5), 100, 0.1, JobScore.None),
+            export.Rows[0] with { Score = JobScore.None });
         Assert.Equal([new ScorerMean("alice", 64, 1)], export.Rows[0].Scores);
+        Assert.Equal((64.0, 1), (export.Rows[0].OverallScore!.Value, export.Rows[0].Score.Summary.N));
         Assert.Equal(
             new ExportRow("dim16", "job-dim16", null, JobState.Planned, Sweeps.Job(16).SettingsJson, Sweeps.Job(16).DiffJson, 10, 100, 60, 0,
-                null, null, null, [], null),
-            export.Rows[1] with { Scores = [] });
+                null, null, null, JobScore.None),
+            export.Rows[1]);
         Assert.Empty(export.Rows[1].Scores);
     }
 }

@@ -1,4 +1,8 @@
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using SweepRunner.Core.Scoring;
+using SweepRunner.Reports.Export;
 using SweepRunner.Store.Errors;
 using SweepRunner.Core.Results;
 using SweepRunner.Store.Tests.Support;
@@ -85,6 +89,44 @@ public sealed class ResultsStorePairwiseTests
         Assert.Contains("append-only", deleted.Message, StringComparison.Ordinal);
         Assert.Contains("constraint failed", outside.Message, StringComparison.Ordinal);
         Assert.Equal(dim8, Assert.Single(await store.GetPairwiseChoicesAsync("dims")).ChosenPreviewId);
+    }
+
+    [Fact]
+    public async Task Pairwise_ratings_reach_the_export_and_its_csv_and_json_next_to_the_direct_scores()
+    {
+        using var folder = new TemporaryFolder();
+        var store = await ResultsStore.OpenAsync(folder.Path, ManualTimeProvider.AtSampleDate());
+        var (dim8, dim16) = await TwoJobsWithPreviewsAsync(store, "dims");
+        await store.RegisterSweepAsync(Sweeps.DimSweep("dims", 8, 16, 32));
+        await store.AddPairwiseChoiceAsync(new PairwiseChoice(dim8, dim16, dim8, "alice"));
+        await store.AddPairwiseChoiceAsync(new PairwiseChoice(dim16, dim8, dim8, "bob"));
+        await store.AddPairwiseChoiceAsync(new PairwiseChoice(dim8, dim16, dim16, "alice"));
+        await store.AddPreviewScoreAsync(dim16, new ScoreEntry("alice", 75, Blind: false));
+
+        var export = await store.GetSweepExportAsync("dims");
+
+        var expected = BradleyTerry.Ratings(["job-dim8", "job-dim16", "job-dim32"], [("job-dim8", "job-dim16"), ("job-dim8", "job-dim16"), ("job-dim16", "job-dim8")]);
+        Assert.Equal(
+            [(expected["job-dim8"], 3), (expected["job-dim16"], 3), ((double?)null, 0)],
+            export.Rows.Select(row => (row.Score.Pairwise.Rating, row.Score.Pairwise.Comparisons)));
+        Assert.True(expected["job-dim8"] > 50);
+
+        var csvPath = Path.Combine(folder.Path, "dims.csv");
+        CsvExportWriter.WriteFile(export, csvPath);
+        var records = CsvText.Parse(await File.ReadAllTextAsync(csvPath));
+        var rows = records.Skip(1).Select(record => records[0].Zip(record).ToDictionary(cell => cell.First, cell => cell.Second)).ToList();
+        Assert.Equal(
+            [(expected["job-dim8"].ToString("R", CultureInfo.InvariantCulture), "3", "", "0"), (expected["job-dim16"].ToString("R", CultureInfo.InvariantCulture), "3", "75", "1"), ("", "0", "", "0")],
+            rows.Select(row => (row["pairwise_rating"], row["pairwise_comparisons"], row["score_overall"], row["score_count"])));
+        Assert.Equal(("1", ""), (rows[1]["score_epoch"], rows[1]["score_se"]));
+
+        var jsonPath = Path.Combine(folder.Path, "dims.json");
+        JsonExportWriter.WriteFile(export, jsonPath);
+        using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(jsonPath));
+        var jobs = json.RootElement.GetProperty("jobs").EnumerateArray().ToList();
+        Assert.Equal((expected["job-dim8"], 3), (jobs[0].GetProperty("pairwiseRating").GetDouble(), jobs[0].GetProperty("pairwiseComparisons").GetInt32()));
+        Assert.Equal((75.0, 1, 1L), (jobs[1].GetProperty("overallScore").GetDouble(), jobs[1].GetProperty("scoreCount").GetInt32(), jobs[1].GetProperty("scoreEpoch").GetInt64()));
+        Assert.Equal(JsonValueKind.Null, jobs[2].GetProperty("pairwiseRating").ValueKind);
     }
 
     private static async Task<(long Dim8, long Dim16)> TwoJobsWithPreviewsAsync(ResultsStore store, string sweep)

@@ -36,9 +36,14 @@ public sealed class ResultsStoreReportDataTests
         Assert.Equal(["dim8", "dim16", "dim32"], data.Export.Rows.Select(row => row.Label));
         Assert.Equal(["dim8", "dim16", "dim32"], data.Jobs.Select(job => job.Label));
         var dim8 = data.Jobs[0];
+        var dim8Score = data.Export.Rows[0].Score;
         Assert.Equal(
-            [("carol", 70.0, (long?)null, (long?)null, "<script>alert(1)</script>", false), ("alice", 60, preview0, 1, "changed my mind", true), ("bob", 80, preview1, 2, null, false)],
-            dim8.Scores.Select(score => (score.Scorer, score.Value, score.PreviewId, score.Epoch, score.Note, score.Blind)));
+            [("alice", 60.0, (long?)preview0, (long?)1, "changed my mind", true), ("bob", 80, preview1, 2, null, false), ("carol", 70, null, null, "<script>alert(1)</script>", false)],
+            dim8Score.Latest.Select(score => (score.Scorer, score.Value, score.PreviewId, score.Epoch, score.Note, score.Blind)));
+        // carol's score names no epoch, so it judges the final LoRA (epoch 2, the last previews): epoch 2 counts, epoch 1 is shown.
+        Assert.Equal(2L, dim8Score.Epoch);
+        Assert.Equal(["bob", "carol"], dim8Score.Counted.Select(score => score.Scorer));
+        Assert.Equal([(1L, 60.0)], dim8Score.OtherEpochs.Select(epoch => (epoch.Epoch, epoch.Summary.Mean!.Value)));
         Assert.Equal(
             [new ReportPreview(preview0, 1, 0, "a photo of sks person", 7, 64, 48, "dims/dim8/sample/a_e000001_00.png"),
              new ReportPreview(preview1, 2, 0, "a photo of sks person", 7, 64, 48, "dims/dim8/sample/a_e000002_00.png")],
@@ -50,7 +55,7 @@ public sealed class ResultsStoreReportDataTests
         var dim16 = data.Jobs[1];
         Assert.Equal((5.0, AttemptOutcome.Diverged, "loss is NaN at step 12"), (dim16.TrainSeconds!.Value, dim16.Outcome!.Value, dim16.ErrorText));
         Assert.Single(dim16.Failures);
-        Assert.Empty(dim16.Scores);
+        Assert.Equal(SweepRunner.Core.Scoring.JobScore.None, data.Export.Rows[1].Score);
 
         var dim32 = data.Jobs[2];
         Assert.Equal((null, null, null), (dim32.TrainSeconds, dim32.Outcome, dim32.ErrorText));
@@ -78,7 +83,9 @@ public sealed class ResultsStoreReportDataTests
 
         var data = await store.GetSweepReportDataAsync("dims");
 
-        Assert.Equal([(2L, 10.0), (4L, 30.0)], data.Jobs[0].Scores.Select(score => (score.Epoch!.Value, score.Value)));
+        var score = data.Export.Rows[0].Score;
+        Assert.Equal([(2L, 10.0), (4L, 30.0)], score.Latest.Select(latest => (latest.Epoch!.Value, latest.Value)));
+        Assert.Equal((4L, 30.0), (score.Epoch!.Value, Assert.Single(score.Counted).Value));
     }
 
     [Fact]

@@ -30,9 +30,10 @@ public sealed class ResultsStoreScoresTests
         Assert.Equal((false, "looked again", clock.GetUtcNow()), (second.Blind, second.Note, second.ScoredAt));
         Assert.Equal(5, RawDatabase.Scalar<int>(folder.DatabasePath, "SELECT count(*) FROM scores;"));
 
+        // Both previews are of epoch 1, the final one, which the job-level score judges too: all four count, each once.
         var row = Assert.Single((await store.GetSweepExportAsync("dims")).Rows);
         Assert.Equal([new ScorerMean("alice", (50 + 60 + 20) / 3.0, 3), new ScorerMean("bob", 90, 1)], row.Scores);
-        Assert.Equal(((50 + 60 + 20) / 3.0 + 90) / 2, row.OverallScore!.Value, precision: 12);
+        Assert.Equal((50 + 60 + 20 + 90) / 4.0, row.OverallScore!.Value, precision: 12);
     }
 
     [Theory]

@@ -22,7 +22,10 @@ public sealed class ResultsStoreSweepScoresTests
         Assert.Equal(3, ids.Count);
         var latest = await store.GetLatestScoresAsync("job-dim8");
         Assert.Equal([((long?)null, 70.0), (2, 55.0)], latest.Select(score => (score.Epoch, score.Value)));
-        Assert.Equal((70 + 55) / 2.0, Assert.Single((await store.GetSweepExportAsync("dims")).Rows).OverallScore!.Value, precision: 12);
+        // The score without an epoch judges the final LoRA (epoch 4): it alone counts; epoch 2's is shown, not counted.
+        var score = Assert.Single((await store.GetSweepExportAsync("dims")).Rows).Score;
+        Assert.Equal((4L, 70.0, 1), (score.Epoch!.Value, score.Summary.Mean!.Value, score.Summary.N));
+        Assert.Equal([(2L, 55.0)], score.OtherEpochs.Select(epoch => (epoch.Epoch, epoch.Summary.Mean!.Value)));
     }
 
     [Fact]
@@ -57,7 +60,7 @@ public sealed class ResultsStoreSweepScoresTests
             "dims", [new LabelledScore("dim8", new ScoreEntry("alice", 170, Blind: false), Epoch: null, "line 5")]));
 
         Assert.Contains("job 'dim8' has saved no LoRA or preview yet", untrained.Message, StringComparison.Ordinal);
-        Assert.StartsWith("line 5: scores run from 0 to 100; 'alice' gave 170", outOfRange.Message, StringComparison.Ordinal);
+        Assert.StartsWith("line 5: the score 170 from 'alice' is not a number from 0 to 100", outOfRange.Message, StringComparison.Ordinal);
         Assert.Equal(0, RawDatabase.Scalar<int>(folder.DatabasePath, "SELECT count(*) FROM scores;"));
     }
 

@@ -1,4 +1,5 @@
 using PuppeteerSharp;
+using SweepRunner.Core.Results;
 using SweepRunner.Web.Tests.Support;
 
 namespace SweepRunner.Web.Tests;
@@ -149,6 +150,24 @@ public sealed class ScoringPageBrowserTests(HeadlessChromium chromium)
         await PageActions.WaitReadyAsync(page);
         var table = await page.EvaluateExpressionAsync<string>("document.querySelector('table.ratings').textContent");
         Assert.Contains("Bradley", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_ratings_view_counts_scores_given_from_the_command_line_with_their_epoch()
+    {
+        await using var running = await RunningServer.StartAsync();
+        var store = running.Results.Store;
+        await store.AddPreviewScoreAsync(running.Results.PreviewIds["lion"][0], new ScoreEntry("bob", 20, Blind: false)); // epoch 1: not counted
+        await store.AddSweepScoresAsync(ScoringResults.Sweep, [new LabelledScore("lion", new ScoreEntry("alice", 65, Blind: false), Epoch: null, "the command line")]);
+        var (context, page) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await PageActions.OpenAsync(page, running.PageUrl + "#ratings");
+        await PageActions.WaitReadyAsync(page);
+
+        var cells = await page.EvaluateExpressionAsync<string[]>(
+            "[...document.querySelectorAll('table.ratings tr[data-label=\"lion\"] td')].map(td => td.textContent)");
+        Assert.Equal(["65", "1", "2"], cells[3..6]); // score, how many scores, the epoch they judge (the final one)
     }
 
     [Fact]

@@ -55,9 +55,9 @@ public sealed class ScoreCommand : AsyncCommand<ScoreCommand.Settings>
                 return ValidationResult.Error("give a label and a score (sweeprunner score <sweep> <label> <0-100>), or --import <CSV>");
             }
 
-            if (!double.TryParse(Score, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value is >= 0 and <= 100))
+            if (!ScoreRange.TryParse(Score, out _))
             {
-                return ValidationResult.Error($"the score must be a number from 0 to 100, not '{Score}'");
+                return ValidationResult.Error($"{ScoreRange.Problem($"'{Score}'")}; give it after the label: sweeprunner score <sweep> <label> <0-100>");
             }
 
             return Epoch is < 1 ? ValidationResult.Error($"--epoch must be 1 or more, not {Epoch}") : ValidationResult.Success();

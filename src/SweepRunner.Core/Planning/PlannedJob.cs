@@ -43,5 +43,6 @@ public sealed class PlannedJob(
         }
     }
 
-    public string DiffText => Diff.Count == 0 ? "(base)" : string.Join(", ", Diff.Select(p => $"{p.Key}={SettingFormat.Format(p.Value)}"));
+    /// <summary>The settings that differ from the base as users see them everywhere ("baseline" when none do).</summary>
+    public string DiffText => Core.Text.DiffText.Of(Diff);
 }

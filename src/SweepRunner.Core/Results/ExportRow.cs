@@ -1,9 +1,11 @@
+using SweepRunner.Core.Scoring;
+
 namespace SweepRunner.Core.Results;
 
 /// <summary>
 /// One job of a sweep for export. Timings and final loss come from the job's latest succeeded attempt, or
-/// its latest attempt when none succeeded. <see cref="OverallScore"/> is the mean of the per-scorer means,
-/// so every scorer weighs the same.
+/// its latest attempt when none succeeded. <see cref="Score"/> is the job's score as <see cref="ScorePolicy"/>
+/// defines it, the same number the report and the scoring page show, with its pairwise rating.
 /// </summary>
 public sealed record ExportRow(
     string Label,
@@ -19,5 +21,11 @@ public sealed record ExportRow(
     PhaseTimings? Timings,
     long? FinalStep,
     double? FinalLoss,
-    IReadOnlyList<ScorerMean> Scores,
-    double? OverallScore);
+    JobScore Score)
+{
+    /// <summary>The mean of each scorer's counted scores.</summary>
+    public IReadOnlyList<ScorerMean> Scores => Score.ByScorer;
+
+    /// <summary>The job's score: the mean of its counted scores, null without any.</summary>
+    public double? OverallScore => Score.Summary.Mean;
+}

@@ -16,6 +16,10 @@ public interface IScoringStore
 
     Task<IReadOnlyList<LatestScore>> GetLatestPreviewScoresAsync(string sweepName, CancellationToken cancellationToken = default);
 
+    /// <summary>Everything the sweep's jobs' scores are made of (see <see cref="Scoring.ScorePolicy"/>), read in one transaction.</summary>
+    /// <exception cref="ResultsStoreException">No sweep of that name.</exception>
+    Task<SweepScoring> GetSweepScoringAsync(string sweepName, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<StoredPairwiseChoice>> GetPairwiseChoicesAsync(string sweepName, CancellationToken cancellationToken = default);
 
     Task<StoredPreview?> FindPreviewAsync(long previewId, CancellationToken cancellationToken = default);

@@ -1,8 +1,8 @@
 namespace SweepRunner.Core.Results;
 
 /// <summary>
-/// What a report of one sweep needs, read in one transaction: the export rows (settings, state, timings, mean
-/// scores) and, for each job label in plan order, its individual scores, previews, loss curve and failures.
+/// What a report of one sweep needs, read in one transaction: the export rows (settings, state, timings, each job's
+/// score as <see cref="Scoring.ScorePolicy"/> makes it) and, for each job label in plan order, its previews, loss curve and failures.
 /// </summary>
 public sealed record SweepReportData(SweepExport Export, IReadOnlyList<JobReportDetail> Jobs);
 
@@ -16,27 +16,12 @@ public sealed record SweepReportData(SweepExport Export, IReadOnlyList<JobReport
 public sealed record JobReportDetail(
     string Label,
     string JobId,
-    IReadOnlyList<ReportScore> Scores,
     IReadOnlyList<ReportPreview> Previews,
     IReadOnlyList<LossPoint> Loss,
     double? TrainSeconds,
     AttemptOutcome? Outcome,
     string? ErrorText,
     IReadOnlyList<AttemptFailure> Failures);
-
-/// <summary>
-/// One score that counts: the latest per job, preview, epoch and scorer. <see cref="Epoch"/> is the epoch the
-/// score was given for: the score's own epoch when it names one, else its preview's epoch, else null (the job as a whole).
-/// </summary>
-public sealed record ReportScore(
-    long ScoreId,
-    string Scorer,
-    double Value,
-    string? Note,
-    bool Blind,
-    long? PreviewId,
-    long? Epoch,
-    DateTimeOffset ScoredAt);
 
 /// <summary>A preview image; <see cref="RelativePath"/> is relative to the results folder, with '/' separators.</summary>
 public sealed record ReportPreview(

@@ -112,9 +112,9 @@ public static class ScoreCsv
         }
 
         var scoreText = Field("score");
-        if (!double.TryParse(scoreText, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value is >= 0 and <= 100))
+        if (!ScoreRange.TryParse(scoreText, out var value))
         {
-            throw new ScoreCsvException($"{where}: the score '{scoreText}' is not a number from 0 to 100");
+            throw new ScoreCsvException($"{where}: {ScoreRange.Problem($"'{scoreText}'")}");
         }
 
         long? epoch = null;

@@ -1,4 +1,5 @@
 using SweepRunner.Core.Results;
+using SweepRunner.Core.Scoring;
 
 namespace SweepRunner.Reports.Analysis;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SweepRunner.Core.Results;
+using SweepRunner.Core.Scoring;
 
 namespace SweepRunner.Reports.Analysis;
 

@@ -6,8 +6,10 @@ namespace SweepRunner.Reports.Export;
 
 /// <summary>
 /// Writes a sweep export as JSON: <c>{ "sweep", "exportedAt", "jobs": [ … ] }</c>, where each job keeps its
-/// settings and diff as JSON objects, its timings as an object (or null), and its scores as
-/// <c>{ "&lt;scorer&gt;": { "mean", "count" } }</c>.
+/// settings and diff as JSON objects, its timings as an object (or null), its score as ScorePolicy defines it
+/// (<c>overallScore</c> the mean, <c>scoreCount</c>, <c>scoreStandardError</c>, <c>scoreEpoch</c>), its pairwise rating
+/// (<c>pairwiseRating</c>, <c>pairwiseComparisons</c>), and each scorer's mean of the counted scores as
+/// <c>"scores": { "&lt;scorer&gt;": { "mean", "count" } }</c>.
 /// </summary>
 public static class JsonExportWriter
 {
@@ -63,6 +65,11 @@ public static class JsonExportWriter
         WriteNullableNumber(json, "finalStep", row.FinalStep);
         WriteNullableNumber(json, "finalLoss", row.FinalLoss is { } loss && double.IsFinite(loss) ? loss : null);
         WriteNullableNumber(json, "overallScore", row.OverallScore);
+        json.WriteNumber("scoreCount", row.Score.Summary.N);
+        WriteNullableNumber(json, "scoreStandardError", row.Score.Summary.StandardError);
+        WriteNullableNumber(json, "scoreEpoch", row.Score.Epoch);
+        WriteNullableNumber(json, "pairwiseRating", row.Score.Pairwise.Rating);
+        json.WriteNumber("pairwiseComparisons", row.Score.Pairwise.Comparisons);
 
         json.WriteStartObject("scores");
         foreach (var score in row.Scores)

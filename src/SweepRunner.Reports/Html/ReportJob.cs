@@ -1,14 +1,20 @@
 using System.Text.Json;
-using SweepRunner.Reports.Analysis;
-using SweepRunner.Reports.Export;
 using SweepRunner.Core.Results;
+using SweepRunner.Core.Scoring;
+using SweepRunner.Core.Text;
+using SweepRunner.Reports.Analysis;
 
 namespace SweepRunner.Reports.Html;
 
-/// <summary>One job label of the report: its export row, its details, and what the analysis sees of it.</summary>
-/// <param name="CountedScores">The scores the analysis uses: those that judge the job's final (or latest scored) LoRA; see <see cref="CountedScoresOf"/>.</param>
-public sealed record ReportJob(ExportRow Row, JobReportDetail Detail, AnalysisJob Analysis, IReadOnlyList<ReportScore> CountedScores)
+/// <summary>One job label of the report: its export row (with the job's score), its details, and what the analysis sees of it.</summary>
+public sealed record ReportJob(ExportRow Row, JobReportDetail Detail, AnalysisJob Analysis)
 {
+    /// <summary>The job's score as the export and the scoring page show it (see <see cref="ScorePolicy"/>).</summary>
+    public JobScore Score => Row.Score;
+
+    /// <summary>The scores the analysis uses: the latest of the epoch that counts.</summary>
+    public IReadOnlyList<LatestScore> CountedScores => Row.Score.Counted;
+
     public bool IsDuplicate => Row.DuplicateOfLabel is not null;
 
     public string Label => Row.Label;
@@ -21,10 +27,10 @@ public sealed record ReportJob(ExportRow Row, JobReportDetail Detail, AnalysisJo
     {
         if (job.IsBaseline)
         {
-            return $"{job.Label} (baseline)";
+            return $"{job.Label} ({DiffText.Baseline})";
         }
 
-        var diff = string.Join(", ", job.Diff.Select(pair => $"{pair.Key}={pair.Value}"));
+        var diff = DiffText.Of(job.Diff);
         return diff == job.Label ? diff : $"{job.Label} ({diff})";
     }
 
@@ -36,14 +42,13 @@ public sealed record ReportJob(ExportRow Row, JobReportDetail Detail, AnalysisJo
         _ => null,
     };
 
-    /// <summary>Pairs export rows with their details (both in plan order) and builds the analysis inputs.</summary>
+    /// <summary>Pairs export rows with their details (both in plan order) and builds the analysis inputs from each job's counted scores.</summary>
     public static IReadOnlyList<ReportJob> From(SweepReportData data)
     {
         var details = data.Jobs.ToDictionary(job => job.Label, StringComparer.Ordinal);
         return data.Export.Rows.Select(row =>
         {
             var detail = details[row.Label];
-            var counted = CountedScoresOf(detail.Scores, detail.Previews.Count == 0 ? null : detail.Previews.Max(preview => preview.Epoch));
             var analysis = new AnalysisJob(
                 row.Label,
                 row.JobId,
@@ -52,35 +57,17 @@ public sealed record ReportJob(ExportRow Row, JobReportDetail Detail, AnalysisJo
                 row.State,
                 row.TotalSteps,
                 detail.TrainSeconds,
-                counted.Select(score => score.Value).ToList());
-            return new ReportJob(row, detail, analysis, counted);
+                row.Score.Counted.Select(score => score.Value).ToList());
+            return new ReportJob(row, detail, analysis);
         }).ToList();
     }
 
-    /// <summary>
-    /// The scores that judge one LoRA of the job: a score without an epoch judges the final LoRA (or the job as a whole),
-    /// so when there are such scores the final epoch (the latest of the previews and of the epochs scores name) is
-    /// judged; otherwise the latest epoch any score names. Scores of other epochs are shown but not counted.
-    /// </summary>
-    public static IReadOnlyList<ReportScore> CountedScoresOf(IReadOnlyList<ReportScore> scores, long? finalPreviewEpoch)
-    {
-        var named = scores.Where(score => score.Epoch is not null).Select(score => score.Epoch!.Value).ToList();
-        if (named.Count == 0)
-        {
-            return scores;
-        }
-
-        var target = scores.Any(score => score.Epoch is null)
-            ? Math.Max(named.Max(), finalPreviewEpoch ?? long.MinValue)
-            : named.Max();
-        return scores.Where(score => score.Epoch is null || score.Epoch == target).ToList();
-    }
-
+    /// <summary>Settings by key with the values as every diff text shows them, so levels, grid rows and labels read alike.</summary>
     private static Dictionary<string, string> ReadObject(string json)
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.ValueKind == JsonValueKind.Object
-            ? document.RootElement.EnumerateObject().ToDictionary(property => property.Name, property => ExportColumns.SettingText(property.Value), StringComparer.Ordinal)
+            ? document.RootElement.EnumerateObject().ToDictionary(property => property.Name, property => DiffText.Value(property.Value), StringComparer.Ordinal)
             : new Dictionary<string, string>(StringComparer.Ordinal);
     }
 }

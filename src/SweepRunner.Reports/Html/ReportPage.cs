@@ -3,6 +3,8 @@ using System.Text;
 using SweepRunner.Reports.Analysis;
 using SweepRunner.Reports.Charts;
 using SweepRunner.Core.Results;
+using SweepRunner.Core.Scoring;
+using SweepRunner.Core.Text;
 using static SweepRunner.Reports.Html.HtmlText;
 
 namespace SweepRunner.Reports.Html;
@@ -120,14 +122,18 @@ internal sealed class ReportPage(
         }
         else
         {
-            Line("<table><tr><th>job</th><th>mean ± SE</th><th>n</th><th>training time</th></tr>");
+            Line("<table><tr><th>job</th><th>mean ± SE</th><th>n</th><th>epoch</th><th>pairwise rating</th><th>training time</th></tr>");
             foreach (var job in analysis.BestByScore.Take(TopJobs))
             {
-                Line($"<tr><td>{Encode(Describe(job))}</td><td class=\"num\">{MeanText(job.ScoreSummary)}</td><td class=\"num\">{job.ScoreSummary.N}</td><td class=\"num\">{Seconds(job.TrainSeconds)}</td></tr>");
+                var score = ReportOf(job).Score;
+                Line($"<tr><td>{Encode(Describe(job))}</td><td class=\"num\">{MeanText(job.ScoreSummary)}</td><td class=\"num\">{job.ScoreSummary.N}</td>"
+                     + $"<td class=\"num\">{score.Epoch?.ToString(CultureInfo.InvariantCulture) ?? "–"}</td><td class=\"num\">{PairwiseText(score.Pairwise)}</td><td class=\"num\">{Seconds(job.TrainSeconds)}</td></tr>");
             }
 
             Line("</table>");
         }
+
+        PairwiseRatings();
 
         Line("<h3>Best jobs by score per GPU hour</h3>");
         if (analysis.BestByScorePerGpuHour.Count == 0)
@@ -192,22 +198,25 @@ internal sealed class ReportPage(
 
         Charts([section.ScoreChart, section.LossChart], ["Scores by level: points are individual scores, diamonds mean ± SE, red the baseline; squares the training time (right axis)", "Training loss, EMA-smoothed"]);
 
-        Line("<table><tr><th>level</th><th>job</th><th>state</th><th>n</th><th>mean ± SE</th><th>scores</th><th>training time</th><th>total steps</th><th>notes</th></tr>");
+        Line("<table><tr><th>level</th><th>job</th><th>state</th><th>n</th><th>mean ± SE</th><th>scores</th><th>epoch</th><th>other epochs (not counted)</th>"
+             + "<th>pairwise rating</th><th>training time</th><th>total steps</th><th>notes</th></tr>");
         foreach (var level in setting.Levels)
         {
             foreach (var job in level.Jobs)
             {
-                var report = jobs.First(j => j.Label == job.Label);
+                var report = ReportOf(job);
                 var notes = report.CountedScores.Where(score => !string.IsNullOrWhiteSpace(score.Note)).Select(score => $"{Encode(score.Scorer)}: {Encode(score.Note)}");
                 Line($"<tr{(level.IsBaseline ? " class=\"baseline\"" : "")}><td>{Encode(level.Value)}{(level.IsBaseline ? " (baseline)" : "")}</td><td>{Encode(job.Label)}</td>"
                      + $"<td>{StateText(report)}</td><td class=\"num\">{job.ScoreSummary.N}</td><td class=\"num\">{MeanText(job.ScoreSummary)}</td>"
-                     + $"<td>{string.Join(", ", job.Scores.Select(score => Number(score, "0.#")))}</td><td class=\"num\">{Seconds(job.TrainSeconds)}</td>"
+                     + $"<td>{string.Join(", ", job.Scores.Select(score => Number(score, "0.#")))}</td>"
+                     + $"<td class=\"num\">{report.Score.Epoch?.ToString(CultureInfo.InvariantCulture) ?? "–"}</td><td>{OtherEpochsText(report.Score)}</td>"
+                     + $"<td class=\"num\">{PairwiseText(report.Score.Pairwise)}</td><td class=\"num\">{Seconds(job.TrainSeconds)}</td>"
                      + $"<td class=\"num\">{job.TotalSteps}</td><td>{string.Join("<br>", notes)}</td></tr>");
             }
 
             if (level.Jobs.Count > 1)
             {
-                Line($"<tr><td colspan=\"3\"><i>level {Encode(level.Value)}</i></td><td class=\"num\">{level.Score.N}</td><td class=\"num\">{MeanText(level.Score)}</td><td></td><td class=\"num\">{Seconds(level.MeanTrainSeconds)}</td><td></td><td></td></tr>");
+                Line($"<tr><td colspan=\"3\"><i>level {Encode(level.Value)}</i></td><td class=\"num\">{level.Score.N}</td><td class=\"num\">{MeanText(level.Score)}</td><td colspan=\"4\"></td><td class=\"num\">{Seconds(level.MeanTrainSeconds)}</td><td></td><td></td></tr>");
             }
         }
 
@@ -240,14 +249,16 @@ internal sealed class ReportPage(
     private void JobTable()
     {
         Line("<h2 id=\"jobs\">All jobs</h2>");
-        Line("<table><tr><th>label</th><th>differs from base</th><th>state</th><th>job id</th><th>total steps</th><th>training time</th><th>final loss</th><th>n</th><th>mean ± SE</th><th>final previews</th></tr>");
+        Line("<table><tr><th>label</th><th>differs from base</th><th>state</th><th>job id</th><th>total steps</th><th>training time</th><th>final loss</th><th>n</th><th>mean ± SE</th>"
+             + "<th>epoch</th><th>pairwise rating</th><th>final previews</th></tr>");
         foreach (var job in jobs)
         {
-            var diff = job.Analysis.IsBaseline ? "baseline" : string.Join(", ", job.Analysis.Diff.Select(pair => $"{pair.Key}={pair.Value}"));
+            var diff = DiffText.Of(job.Analysis.Diff);
             var state = job.IsDuplicate ? $"duplicate of {Encode(job.Row.DuplicateOfLabel)}" : StateText(job);
             Line($"<tr{(job.Analysis.IsBaseline ? " class=\"baseline\"" : "")}><td>{Encode(job.Label)}</td><td>{Encode(diff)}</td><td>{state}</td><td><code>{Encode(job.Row.JobId[..Math.Min(16, job.Row.JobId.Length)])}</code></td>"
                  + $"<td class=\"num\">{job.Row.TotalSteps}</td><td class=\"num\">{Seconds(job.Detail.TrainSeconds)}</td><td class=\"num\">{Number(job.Row.FinalLoss, "0.0000")}</td>"
-                 + $"<td class=\"num\">{job.Analysis.ScoreSummary.N}</td><td class=\"num\">{MeanText(job.Analysis.ScoreSummary)}</td><td class=\"thumbs\">{Thumbnails(job)}</td></tr>");
+                 + $"<td class=\"num\">{job.Analysis.ScoreSummary.N}</td><td class=\"num\">{MeanText(job.Analysis.ScoreSummary)}</td>"
+                 + $"<td class=\"num\">{job.Score.Epoch?.ToString(CultureInfo.InvariantCulture) ?? "–"}</td><td class=\"num\">{PairwiseText(job.Score.Pairwise)}</td><td class=\"thumbs\">{Thumbnails(job)}</td></tr>");
         }
 
         Line("</table>");
@@ -289,6 +300,40 @@ internal sealed class ReportPage(
     }
 
     private static string Describe(AnalysisJob job) => ReportJob.Describe(job);
+
+    private ReportJob ReportOf(AnalysisJob job) => jobs.First(report => report.Label == job.Label);
+
+    /// <summary>Pairwise ratings beside the direct scores: every job that took part in a choice, highest first.</summary>
+    private void PairwiseRatings()
+    {
+        Line("<h3 id=\"pairwise\">Pairwise ratings</h3>");
+        var rated = jobs.Where(job => !job.IsDuplicate && job.Score.Pairwise.Rating is not null)
+            .OrderByDescending(job => job.Score.Pairwise.Rating)
+            .ToList();
+        if (rated.Count == 0)
+        {
+            Line("<p class=\"muted\">No pairwise choices yet: compare previews in the scoring page's pairwise mode.</p>");
+            return;
+        }
+
+        Line("<table><tr><th>job</th><th>pairwise rating</th><th>comparisons</th><th>mean ± SE (direct scores)</th><th>n</th></tr>");
+        foreach (var job in rated)
+        {
+            Line($"<tr><td>{Encode(job.Describe())}</td><td class=\"num\">{Number(job.Score.Pairwise.Rating)}</td><td class=\"num\">{job.Score.Pairwise.Comparisons}</td>"
+                 + $"<td class=\"num\">{MeanText(job.Score.Summary)}</td><td class=\"num\">{job.Score.Summary.N}</td></tr>");
+        }
+
+        Line("</table>");
+        Line("<p class=\"muted\">The pairwise rating is a Bradley–Terry fit of every choice between two of the sweep's jobs: "
+             + "100 × the chance of being picked over an average job of the sweep.</p>");
+    }
+
+    private static string PairwiseText(PairwiseStanding pairwise) => pairwise.Rating is { } rating
+        ? string.Create(CultureInfo.InvariantCulture, $"{Number(rating)} ({pairwise.Comparisons})")
+        : "–";
+
+    private static string OtherEpochsText(JobScore score) => string.Join("<br>", score.OtherEpochs.Select(epoch =>
+        string.Create(CultureInfo.InvariantCulture, $"epoch {epoch.Epoch}: {MeanText(epoch.Summary)} (n = {epoch.Summary.N})")));
 
     private static string StateText(ReportJob job) => job.FailureReason is not null
         ? $"<span class=\"failed\">{Encode(StoredNames.Of(job.Row.State))}</span>"

@@ -42,6 +42,10 @@ public sealed record PairSide(long Id, string Url, int Width, int Height);
 /// <summary>The next pair to compare, or why there is none (<see cref="Left"/> and <see cref="Right"/> null).</summary>
 public sealed record PairView(string Sweep, PairSide? Left, PairSide? Right, string? Prompt, int ChoicesMade, string? Message);
 
+/// <summary>
+/// A job's score as the report and the export give it (ScorePolicy): the mean, count and standard error of the latest
+/// scores of <see cref="DirectEpoch"/>, preview scores and scores from the command line alike; beside it the pairwise rating.
+/// </summary>
 public sealed record JobRating(
     string Label,
     string Title,
@@ -49,6 +53,8 @@ public sealed record JobRating(
     bool IsBaseline,
     double? DirectMean,
     int DirectCount,
+    double? DirectStandardError,
+    long? DirectEpoch,
     double? PairwiseRating,
     int Comparisons);
 

@@ -4,8 +4,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using SweepRunner.Core.Scoring;
 using SweepRunner.Core.Results;
+using SweepRunner.Core.Scoring;
+using SweepRunner.Core.Text;
 
 namespace SweepRunner.Web.Api;
 
@@ -41,7 +42,7 @@ internal sealed class ScoringApi(IScoringStore store)
         var byPreview = scores.ToLookup(score => score.PreviewId!.Value);
         var jobs = gallery.Jobs.Select(job =>
         {
-            var diff = JobTitles.Diff(job.DiffJson);
+            var diff = Diff(job.DiffJson);
             var previews = job.Previews.Select(preview =>
             {
                 var all = byPreview[preview.PreviewId].ToList();
@@ -60,7 +61,7 @@ internal sealed class ScoringApi(IScoringStore store)
                     all.Count == 0 ? null : all.Average(score => score.Value),
                     all.Count);
             }).ToList();
-            return new JobView(job.Label, job.JobId, JobTitles.Title(diff), diff, StoredNames.Of(job.State), diff.Count == 0, job.DuplicateOfLabel, previews);
+            return new JobView(job.Label, job.JobId, DiffText.OfJson(job.DiffJson), diff, StoredNames.Of(job.State), diff.Count == 0, job.DuplicateOfLabel, previews);
         }).ToList();
         return Ok(new GalleryView(gallery.Sweep, jobs.FirstOrDefault(job => job.IsBaseline)?.Label, jobs));
     });
@@ -89,7 +90,7 @@ internal sealed class ScoringApi(IScoringStore store)
                     scored?.Value,
                     scored?.Note,
                     scored is null ? null : entry.Job.Label,
-                    scored is null ? null : JobTitles.Title(JobTitles.Diff(entry.Job.DiffJson)));
+                    scored is null ? null : DiffText.OfJson(entry.Job.DiffJson));
             })
             .ToList();
         return Ok(new BlindQueue(gallery.Sweep, items));
@@ -115,32 +116,26 @@ internal sealed class ScoringApi(IScoringStore store)
         return Ok(new PairView(gallery.Sweep, Side(left), Side(right), left.Image.Prompt, choices.Count, null));
     });
 
+    // The job's score is the report's and the export's: ScorePolicy over preview scores and scores given with
+    // 'sweeprunner score', one epoch per job, beside the pairwise rating over the sweep's jobs.
     private Task<IResult> RatingsAsync(string sweep, CancellationToken cancellationToken) => Guard(sweep, async () =>
     {
         var gallery = await store.GetSweepGalleryAsync(sweep, cancellationToken);
-        var scores = await store.GetLatestPreviewScoresAsync(sweep, cancellationToken);
-        var choices = await store.GetPairwiseChoicesAsync(sweep, cancellationToken);
-        var jobIds = gallery.Jobs.Select(job => job.JobId).Distinct(StringComparer.Ordinal).ToList();
-        var pairwise = BradleyTerry.Ratings(jobIds, choices.Select(choice => (choice.WinnerJobId, choice.LoserJobId)));
-        var comparisons = choices
-            .SelectMany(choice => new[] { choice.FirstJobId, choice.SecondJobId })
-            .GroupBy(jobId => jobId, StringComparer.Ordinal)
-            .ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal);
-        var scoresByJob = scores.ToLookup(score => score.JobId, StringComparer.Ordinal);
+        var scores = ScorePolicy.Of(await store.GetSweepScoringAsync(sweep, cancellationToken));
         var jobs = gallery.Jobs.Select(job =>
         {
-            var diff = JobTitles.Diff(job.DiffJson);
-            var direct = scoresByJob[job.JobId].ToList();
-            var compared = comparisons.GetValueOrDefault(job.JobId);
+            var score = scores.GetValueOrDefault(job.JobId, JobScore.None);
             return new JobRating(
                 job.Label,
-                JobTitles.Title(diff),
+                DiffText.OfJson(job.DiffJson),
                 StoredNames.Of(job.State),
-                diff.Count == 0,
-                direct.Count == 0 ? null : direct.Average(score => score.Value),
-                direct.Count,
-                compared == 0 ? null : pairwise[job.JobId],
-                compared);
+                Diff(job.DiffJson).Count == 0,
+                score.Summary.Mean,
+                score.Summary.N,
+                score.Summary.StandardError,
+                score.Epoch,
+                score.Pairwise.Rating,
+                score.Pairwise.Comparisons);
         }).ToList();
         return Ok(new RatingsView(gallery.Sweep, jobs));
     });
@@ -155,8 +150,8 @@ internal sealed class ScoringApi(IScoringStore store)
 
         var problem = ScorerProblem(body.Scorer)
             ?? (body.PreviewId is null ? "give the previewId of the preview to score" : null)
-            ?? (body.Value is not { } value || !double.IsFinite(value) || value is < 0 or > 100
-                ? $"a score is a number from 0 to 100; got {body.Value?.ToString(CultureInfo.InvariantCulture) ?? "none"}"
+            ?? (body.Value is not { } value || !ScoreRange.IsValid(value)
+                ? ScoreRange.Problem(body.Value?.ToString(CultureInfo.InvariantCulture) ?? "(none given)")
                 : null)
             ?? (body.Note is { Length: > MaxNoteLength } ? $"a note holds at most {MaxNoteLength} characters" : null);
         if (problem is not null)
@@ -173,7 +168,7 @@ internal sealed class ScoringApi(IScoringStore store)
 
         var note = string.IsNullOrWhiteSpace(body.Note) ? null : body.Note.Trim();
         var scoreId = await store.AddPreviewScoreAsync(body.PreviewId.Value, new ScoreEntry(body.Scorer!.Trim(), body.Value!.Value, body.Blind, note), cancellationToken);
-        return Ok(new ScoreSaved(scoreId, body.PreviewId.Value, body.Value.Value, body.Blind, job.Label, JobTitles.Title(JobTitles.Diff(job.DiffJson))));
+        return Ok(new ScoreSaved(scoreId, body.PreviewId.Value, body.Value.Value, body.Blind, job.Label, DiffText.OfJson(job.DiffJson)));
     });
 
     private Task<IResult> AddChoiceAsync(string sweep, HttpRequest request, CancellationToken cancellationToken) => Guard(sweep, async () =>
@@ -216,6 +211,9 @@ internal sealed class ScoringApi(IScoringStore store)
         var loser = chosenId == leftId ? right : left;
         return Ok(new ChoiceSaved(choiceId, LabelOf(gallery, winner.JobId), LabelOf(gallery, loser.JobId)));
     });
+
+    private static IReadOnlyList<SettingValue> Diff(string diffJson) =>
+        DiffText.Values(diffJson).Select(pair => new SettingValue(pair.Key, pair.Value)).ToList();
 
     public static string ImageUrl(long previewId) => string.Create(CultureInfo.InvariantCulture, $"/images/{previewId}");
 

@@ -262,15 +262,16 @@ async function choose(name) {
 // ---- ratings -------------------------------------------------------------------------------------------------
 async function showRatings(view) {
   const ratings = await api(`/api/sweeps/${encodeURIComponent(state.sweep)}/ratings`);
-  const rows = ratings.jobs.map(job => el('tr', null,
+  const score = job => job.directStandardError === null ? fmt(job.directMean) : `${fmt(job.directMean)} ± ${fmt(job.directStandardError)}`;
+  const rows = ratings.jobs.map(job => el('tr', { 'data-label': job.label },
     el('td', null, el('span', { class: 'label' }, job.label)), el('td', null, job.title), el('td', null, job.state),
-    el('td', { class: 'num' }, fmt(job.directMean)), el('td', { class: 'num' }, String(job.directCount)),
+    el('td', { class: 'num score' }, score(job)), el('td', { class: 'num' }, String(job.directCount)), el('td', { class: 'num' }, fmt(job.directEpoch)),
     el('td', { class: 'num' }, fmt(job.pairwiseRating)), el('td', { class: 'num' }, String(job.comparisons))));
   view.replaceChildren(
     el('table', { class: 'ratings' },
-      el('tr', null, ['label', 'settings', 'state', 'direct score (mean of latest)', 'scores', 'pairwise rating (Bradley–Terry)', 'comparisons'].map(h => el('th', null, h))),
+      el('tr', null, ['label', 'settings', 'state', 'score (mean ± SE)', 'scores', 'epoch', 'pairwise rating (Bradley–Terry)', 'comparisons'].map(h => el('th', null, h))),
       rows),
-    el('p', { class: 'empty' }, 'The pairwise rating is 100 × the chance of being picked over an average job of this sweep.'));
+    el('p', { class: 'empty' }, 'The score is the one the report and the export give: the latest score per scorer and preview (or per LoRA, for scores given with sweeprunner score) of one epoch per job, the final one when a score judges the final LoRA. The pairwise rating is 100 × the chance of being picked over an average job of this sweep.'));
 }
 
 // ---- keys ----------------------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+using SweepRunner.Core.Scoring;
 using SweepRunner.Reports.Analysis;
 
 namespace SweepRunner.Reports.Tests.Analysis;

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using SweepRunner.Core.Results;
+using SweepRunner.Core.Scoring;
 using SweepRunner.Reports.Html;
 using SweepRunner.Reports.Tests.Support;
 
@@ -88,6 +90,51 @@ public sealed partial class SweepReportWriterTests
         Assert.Contains("grids/network-alpha.png", html);
         Assert.Contains("Seconds per step: no fit yet", html);
     }
+
+    [Fact]
+    public async Task Pairwise_ratings_appear_in_the_report_beside_the_direct_scores_and_in_its_data_files()
+    {
+        using var folder = new TemporaryFolder();
+        var results = Path.Combine(folder.Path, "results");
+        var store = await StudyStore.CreateAsync(results);
+        var first = async (string label) => (await store.GetPreviewsAsync(StudyStore.JobId(label))).First(p => p.Image.Epoch == 2 && p.Image.PromptIndex == 0).PreviewId;
+        var (baseline, alpha1, alpha64) = (await first("base"), await first("alpha-1"), await first("alpha-64"));
+        await store.AddPairwiseChoiceAsync(new PairwiseChoice(alpha64, baseline, alpha64, "alice"));
+        await store.AddPairwiseChoiceAsync(new PairwiseChoice(baseline, alpha64, alpha64, "bob"));
+        await store.AddPairwiseChoiceAsync(new PairwiseChoice(baseline, alpha1, baseline, "alice"));
+
+        var report = SweepReportWriter.Write(await store.GetSweepReportDataAsync(StudyStore.SweepName), results, Path.Combine(folder.Path, "r"), GeneratedAt);
+
+        var jobIds = new[] { "base", "alpha-1", "alpha-64", "<i>lion</i>", "batch-8", "dim-32" }.Select(StudyStore.JobId).ToList();
+        var expected = BradleyTerry.Ratings(jobIds, [(StudyStore.JobId("alpha-64"), StudyStore.JobId("base")), (StudyStore.JobId("alpha-64"), StudyStore.JobId("base")), (StudyStore.JobId("base"), StudyStore.JobId("alpha-1"))]);
+        var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(report.Folder, "data.json"))).RootElement.GetProperty("jobs").EnumerateArray()
+            .ToDictionary(job => job.GetProperty("label").GetString()!);
+        Assert.Equal((expected[StudyStore.JobId("alpha-64")], 2), (json["alpha-64"].GetProperty("pairwiseRating").GetDouble(), json["alpha-64"].GetProperty("pairwiseComparisons").GetInt32()));
+        Assert.Equal((expected[StudyStore.JobId("base")], 3), (json["base"].GetProperty("pairwiseRating").GetDouble(), json["base"].GetProperty("pairwiseComparisons").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, json["dim-32"].GetProperty("pairwiseRating").ValueKind);
+        var csvHeader = File.ReadLines(Path.Combine(report.Folder, "data.csv")).First().Split(',');
+        Assert.Contains("pairwise_rating", csvHeader);
+        Assert.Contains("pairwise_comparisons", csvHeader);
+
+        var html = File.ReadAllText(report.IndexPath);
+        var section = html[html.IndexOf("<h3 id=\"pairwise\">Pairwise ratings</h3>", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("</table>", StringComparison.Ordinal)];
+        var rows = TableRow().Matches(section).Select(match => match.Groups[1].Value).Where(row => row.StartsWith("<td", StringComparison.Ordinal)).ToList();
+        // Highest rating first, with its comparisons and the direct score (mean ± SE, n) beside it.
+        Assert.Equal(["alpha-64 (network_alpha=64)", "base (baseline)", "alpha-1 (network_alpha=1)"], rows.Select(row => CellOf(row, 0)));
+        Assert.Equal([Rounded(expected[StudyStore.JobId("alpha-64")]), "2", "86.0 ± 1.2", "3"], Enumerable.Range(1, 4).Select(cell => CellOf(rows[0], cell)));
+        Assert.Contains($"{Rounded(expected[StudyStore.JobId("alpha-64")])} (2)", html, StringComparison.Ordinal); // the setting's score table
+    }
+
+    private static string Rounded(double value) => value.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string CellOf(string row, int index) => CellPattern().Matches(row)[index].Groups[1].Value;
+
+    [GeneratedRegex("<tr>(.*?)</tr>")]
+    private static partial Regex TableRow();
+
+    [GeneratedRegex("<td[^>]*>(.*?)</td>")]
+    private static partial Regex CellPattern();
 
     [GeneratedRegex("(?:src|href)=\"([^\"]*)\"")]
     private static partial Regex LinkPattern();
