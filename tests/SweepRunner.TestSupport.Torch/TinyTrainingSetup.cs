@@ -3,6 +3,7 @@ using SweepRunner.Core.Previews;
 using SweepRunner.Core.Settings;
 using SweepRunner.Training.Data;
 using SweepRunner.DemoBuilder;
+using SweepRunner.Diffusion.Families;
 using SweepRunner.Diffusion.Model;
 using SweepRunner.Training.Optimizers;
 using SweepRunner.Diffusion.Tokenizer;
@@ -19,7 +20,8 @@ public sealed class TinyTrainingSetup : IDisposable
 {
     public static readonly DateTimeOffset Now = new(2024, 3, 4, 5, 6, 7, TimeSpan.Zero);
 
-    public TinyTrainingSetup(int images = 4, int repeats = 2)
+    /// <param name="family">The model's family (SD 1.x when null).</param>
+    public TinyTrainingSetup(int images = 4, int repeats = 2, IModelFamily? family = null)
     {
         DatasetFolder = Path.Combine(Folder.Path, "data");
         DemoDatasetGenerator.Write(DatasetFolder, images, 64, repeats, "person", "sks", 1);
@@ -28,7 +30,7 @@ public sealed class TinyTrainingSetup : IDisposable
         var tokenizerFolder = Path.Combine(Folder.Path, "tokenizer");
         vocabulary.Save(tokenizerFolder);
         manual_seed(7);
-        Model = new StableDiffusionModel(DiffusionModelConfig.Tiny);
+        Model = new StableDiffusionModel(DiffusionModelConfig.Tiny, family: family);
         TestWeights.Randomize(Model, 8);
         Model.SetTrainable(false);
         BaseModel = new TrainingBaseModel(Model, ClipTokenizer.FromFolder(tokenizerFolder), "tiny-random.safetensors");

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using SweepRunner.Diffusion.Checkpoints;
 using SweepRunner.Diffusion.Model;
 using SweepRunner.Diffusion.Tokenizer;
 using static TorchSharp.torch;
@@ -8,8 +7,8 @@ using static TorchSharp.torch;
 namespace SweepRunner.DemoBuilder;
 
 /// <summary>
-/// The demo model's folder: <c>model.safetensors</c> (single-file LDM keys, fp16, with <c>sweeprunner.*</c> metadata)
-/// and <c>tokenizer/vocab.json</c> + <c>merges.txt</c>. Every file is written atomically.
+/// The demo model's folder: <c>model.safetensors</c> (a <see cref="SingleFileCheckpoint"/>: LDM keys, fp16, with
+/// <c>sweeprunner.*</c> metadata) and <c>tokenizer/vocab.json</c> + <c>merges.txt</c>. Every file is written atomically.
 /// </summary>
 public static class DemoModelFiles
 {
@@ -18,9 +17,9 @@ public static class DemoModelFiles
     public const string TokenizerFolderName = "tokenizer";
 
     /// <summary>Metadata key naming the <see cref="DiffusionModelConfig"/> instance the file fits ("tiny").</summary>
-    public const string ConfigKey = "sweeprunner.config";
+    public const string ConfigKey = ModelConfigs.MetadataKey;
 
-    public const string ConfigName = "tiny";
+    public const string ConfigName = ModelConfigs.TinyName;
 
     public const string DescriptionKey = "sweeprunner.description";
 
@@ -55,11 +54,7 @@ public static class DemoModelFiles
             [ImageSizeKey] = DemoModelRecipe.ImageSize.ToString(CultureInfo.InvariantCulture),
         };
         var path = Path.Combine(folder, ModelFileName);
-        using (NewDisposeScope())
-        {
-            var tensors = model.named_parameters().Select(p => (p.name, p.parameter.detach().to_type(ScalarType.Float16))).ToList();
-            SafetensorsWriter.Write(path, tensors, metadata);
-        }
+        SingleFileCheckpoint.Save(model, path, ScalarType.Float16, metadata);
 
         using var stream = File.OpenRead(path);
         var sha = Convert.ToHexStringLower(SHA256.HashData(stream));

@@ -133,7 +133,7 @@ public sealed class SampleCommand : Command<SampleCommand.Settings>
             throw new ArgumentOutOfRangeException("--clip-skip", settings.ClipSkip, $"--clip-skip {settings.ClipSkip}: this text encoder has {generator.Prompts.MaxClipSkip} layers.");
         var image = generator.Generate(request);
 
-        var parameters = SampleInfotext.For(settings, sampler, location, lora);
+        var parameters = SampleInfotext.For(request, settings, location, lora);
         PreviewPng.Write(settings.Out!, image, Infotext.Format(parameters));
         Console.WriteLine($"wrote {Path.GetFullPath(settings.Out!)} ({image.Width}x{image.Height}, {settings.Steps} steps, {SampleInfotext.SamplerName(sampler)}, seed {settings.Seed}) in {Durations.Short(clock.Elapsed.TotalSeconds)}");
         return ExitCodes.Ok;

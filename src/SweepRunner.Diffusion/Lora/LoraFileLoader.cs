@@ -1,4 +1,5 @@
 using SweepRunner.Diffusion.Checkpoints;
+using SweepRunner.Diffusion.Families;
 using SweepRunner.Diffusion.Model;
 using static TorchSharp.torch;
 
@@ -31,7 +32,7 @@ public static class LoraFileLoader
         var unsupported = new List<string>();
         foreach (var entry in file.Entries)
         {
-            var (module, part) = Split(entry.Name);
+            var (module, part) = Split(model.Family, entry.Name);
             if (module is null)
             {
                 unsupported.Add(entry.Name);
@@ -125,9 +126,9 @@ public static class LoraFileLoader
         || (actual.Length == 4 && expected.Length == 2 && actual[2] == 1 && actual[3] == 1 && actual[0] == expected[0] && actual[1] == expected[1])
         || (actual.Length == 2 && expected.Length == 4 && expected[2] == 1 && expected[3] == 1 && actual[0] == expected[0] && actual[1] == expected[1]);
 
-    static (string? Module, string? Part) Split(string key)
+    static (string? Module, string? Part) Split(IModelFamily family, string key)
     {
-        if (!key.StartsWith("lora_unet_", StringComparison.Ordinal) && !key.StartsWith("lora_te_", StringComparison.Ordinal))
+        if (!family.IsKohyaLoraKey(key))
             return (null, null);
         foreach (var suffix in new[] { DownSuffix, UpSuffix, AlphaSuffix })
             if (key.EndsWith(suffix, StringComparison.Ordinal))

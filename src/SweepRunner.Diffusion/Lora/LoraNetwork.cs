@@ -48,7 +48,7 @@ public sealed class LoraNetwork : IDisposable
         using var scope = NewDisposeScope();
         try
         {
-            foreach (var slot in model.LoraSlots(options.Targets))
+            foreach (var slot in model.LoraSlots(model.Family.LoraTargets(options)))
             {
                 var conv3x3 = slot.Kind == LoraSlotKind.Conv3x3;
                 if (conv3x3 && options.ConvDim is null) continue;

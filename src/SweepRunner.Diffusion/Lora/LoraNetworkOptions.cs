@@ -15,12 +15,6 @@ namespace SweepRunner.Diffusion.Lora;
 /// <param name="TrainTextEncoder">False for network_train_unet_only: no text encoder modules.</param>
 public sealed record LoraNetworkOptions(int Dim, double Alpha, int? ConvDim = null, double ConvAlpha = 1.0, double? Dropout = null, bool TrainTextEncoder = true)
 {
-    /// <summary>The slot groups that get modules.</summary>
-    public LoraTargets Targets =>
-        LoraTargets.UnetTransformer
-        | (TrainTextEncoder ? LoraTargets.TextEncoder : LoraTargets.None)
-        | (ConvDim is not null ? LoraTargets.UnetConvBlocks : LoraTargets.None);
-
     /// <summary>kohya's network_args as written into ss_network_args (values as strings), empty without conv LoRA.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> NetworkArgs => ConvDim is { } convDim
         ? [new("conv_dim", convDim.ToString(CultureInfo.InvariantCulture)), new("conv_alpha", SettingFormat.Format(ConvAlpha))]

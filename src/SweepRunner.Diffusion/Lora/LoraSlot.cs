@@ -1,3 +1,5 @@
+using SweepRunner.Diffusion.Families;
+
 namespace SweepRunner.Diffusion.Lora;
 
 /// <summary>One place a LoRA module can attach, as enumerated by <see cref="LoraSlots.Enumerate"/>.</summary>
@@ -25,5 +27,5 @@ public sealed record LoraSlot(
     /// The module name kohya writes into LoRA files: <c>lora_unet_</c> or <c>lora_te_</c> followed by the path with
     /// dots replaced by underscores.
     /// </summary>
-    public string KohyaName => (Group == LoraTargets.TextEncoder ? "lora_te_" : "lora_unet_") + Path.Replace('.', '_');
+    public string KohyaName => Sd1Family.Instance.KohyaPrefix(Group) + Path.Replace('.', '_');
 }

@@ -1,3 +1,5 @@
+using SweepRunner.Diffusion.Families;
+
 namespace SweepRunner.Diffusion.Model;
 
 /// <summary>
@@ -29,7 +31,7 @@ public static class ModelArchitecture
             throw NotSd1(path, "it has SDXL keys (conditioner.embedders.*)");
         if (list.Any(k => k.StartsWith("cond_stage_model.model.", StringComparison.Ordinal)))
             throw NotSd1(path, "it has Stable Diffusion 2.x keys (cond_stage_model.model.*, an OpenCLIP text encoder)");
-        if (list.Any(k => k.StartsWith("lora_unet_", StringComparison.Ordinal) || k.StartsWith("lora_te_", StringComparison.Ordinal)))
+        if (list.Any(k => k.StartsWith(Sd1Family.UnetLoraPrefix, StringComparison.Ordinal) || k.StartsWith(Sd1Family.TextEncoderLoraPrefix, StringComparison.Ordinal)))
             throw new ModelLoadException(path, "this is a LoRA file, not a base model; pass it with --lora and give the base model with --model.");
         if (!list.Any(k => k.StartsWith(CheckpointKeys.UnetPrefix, StringComparison.Ordinal)))
             throw NotSd1(path, $"it has no UNet keys ({CheckpointKeys.UnetPrefix}*)");

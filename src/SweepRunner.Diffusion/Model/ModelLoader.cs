@@ -1,4 +1,5 @@
 using SweepRunner.Diffusion.Checkpoints;
+using SweepRunner.Diffusion.Families;
 using SweepRunner.Diffusion.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,10 +10,14 @@ namespace SweepRunner.Diffusion.Model;
 /// Loads a base model from a single-file LDM .safetensors checkpoint or a diffusers folder, strictly: every parameter
 /// filled, unknown keys listed, shape mismatches named, each error naming its file. Tensors stream one at a time from
 /// the file into the model and are disposed at once, so loading needs the model's memory plus about one tensor.
-/// Each tensor is converted to the parameter's dtype and device by the copy.
+/// Each tensor is converted to the parameter's dtype and device by the copy. Which checkpoints are accepted, and the
+/// configuration they hold, is the model family's decision (<see cref="Sd1Family"/>).
 /// </summary>
 public static class ModelLoader
 {
+    /// <summary>The family whose checkpoints this loader reads: the LDM single-file and diffusers layouts of SD 1.x.</summary>
+    static IModelFamily Family => Sd1Family.Instance;
+
     /// <summary>The diffusers folder's weight files: component, subfolder, file name.</summary>
     public static IReadOnlyList<(ModelComponent Component, string Folder, string File)> DiffusersFiles { get; } =
     [
@@ -43,11 +48,11 @@ public static class ModelLoader
     public static StableDiffusionModel LoadSingleFile(string path, ModelLoadOptions? options = null)
     {
         using var file = OpenWeights(path);
-        ModelArchitecture.RejectOtherFamilies(file.Path, file.Entries.Select(e => e.Name));
+        Family.CheckSingleFile(file.Path, file.Entries.Select(e => e.Name).ToHashSet(StringComparer.Ordinal), file.Metadata);
         var byModelName = new Dictionary<string, SafetensorsEntry>(StringComparer.Ordinal);
         foreach (var entry in file.Entries)
             byModelName.TryAdd(CheckpointKeys.Map(entry.Name).Name, entry);
-        var (_, config) = ModelArchitecture.Identify(file.Path, file.Metadata,
+        var (_, config) = Family.Identify(file.Path, file.Metadata,
             ShapeOf(byModelName, ModelArchitecture.SingleFileUnetInputConv),
             ShapeOf(byModelName, ModelArchitecture.SingleFileTokenEmbedding),
             ShapeOf(byModelName, ModelArchitecture.SingleFileVaeInputConv));
@@ -86,8 +91,7 @@ public static class ModelLoader
         folder = Path.GetFullPath(folder);
         if (!Directory.Exists(folder))
             throw new ModelLoadException(folder, "no such folder.");
-        if (Directory.Exists(Path.Combine(folder, "text_encoder_2")))
-            throw new ModelLoadException(folder, "not an SD1.x model: it has a second text encoder (text_encoder_2/, SDXL). SweepRunner loads Stable Diffusion 1.x models.");
+        Family.CheckDiffusersFolder(folder);
 
         var files = new List<(ModelComponent Component, SafetensorsFile File)>();
         try
@@ -97,7 +101,7 @@ public static class ModelLoader
 
             SafetensorsFile Of(ModelComponent c) => files.First(f => f.Component == c).File;
             var metadata = files.Select(f => f.File.Metadata).FirstOrDefault(m => m.ContainsKey(ModelConfigs.MetadataKey)) ?? Of(ModelComponent.Unet).Metadata;
-            var (_, config) = ModelArchitecture.Identify(folder, metadata,
+            var (_, config) = Family.Identify(folder, metadata,
                 ShapeOf(Of(ModelComponent.Unet), ModelArchitecture.UnetInputConv),
                 ShapeOf(Of(ModelComponent.TextEncoder), ModelArchitecture.TokenEmbedding),
                 ShapeOf(Of(ModelComponent.Vae), ModelArchitecture.VaeInputConv));
@@ -181,7 +185,7 @@ public static class ModelLoader
 
     static StableDiffusionModel Create(DiffusionModelConfig config, ModelLoadOptions options)
     {
-        var model = new StableDiffusionModel(config, options.Device, options.Dtype);
+        var model = new StableDiffusionModel(config, options.Device, options.Dtype, Family);
         if (options.VaeDtype is { } vaeDtype && vaeDtype != options.Dtype)
             model.Vae.to(options.Device ?? CPU, vaeDtype);
         return model;

@@ -1,3 +1,4 @@
+using SweepRunner.Diffusion.Families;
 using SweepRunner.Diffusion.Lora;
 using SweepRunner.Diffusion.Modules;
 using SweepRunner.Diffusion.TextEncoder;
@@ -20,12 +21,14 @@ public sealed class StableDiffusionModel : nn.Module
     private readonly AutoencoderKL first_stage_model;
 
     /// <summary>Builds the three networks on <paramref name="device"/> (CPU when null; <c>torch.META</c> for shapes only).</summary>
-    public StableDiffusionModel(DiffusionModelConfig config, Device? device = null, ScalarType? dtype = null)
+    /// <param name="family">The model family (SD 1.x when null): its LoRA layout and training objective.</param>
+    public StableDiffusionModel(DiffusionModelConfig config, Device? device = null, ScalarType? dtype = null, IModelFamily? family = null)
         : base(nameof(StableDiffusionModel))
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         Config = config;
+        Family = family ?? Sd1Family.Instance;
         model = new LdmDiffusionWrapper(new UnetModel(config.Unet, device, dtype));
         cond_stage_model = new LdmTextConditioner(new ClipTextModel(config.TextEncoder, device, dtype));
         first_stage_model = new AutoencoderKL(config.Vae, device, dtype);
@@ -33,6 +36,9 @@ public sealed class StableDiffusionModel : nn.Module
     }
 
     public DiffusionModelConfig Config { get; }
+
+    /// <summary>The family the model belongs to: LoRA targets and names, noise schedule and training objective.</summary>
+    public IModelFamily Family { get; }
 
     public UnetModel Unet => model.DiffusionModel;
 

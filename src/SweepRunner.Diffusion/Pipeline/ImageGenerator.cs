@@ -8,9 +8,13 @@ using static TorchSharp.torch;
 namespace SweepRunner.Diffusion.Pipeline;
 
 /// <summary>
-/// Text to image with a loaded model: prompt and negative prompt → CLIP conditioning → the sampler, with the UNet as
-/// its noise predictor (each step in its own dispose scope) → VAE decode → 8-bit RGB. The same request gives the same
-/// pixels. LoRA adapters attached to the model's slots take part without anything special here.
+/// Text to image with a loaded model, the one pipeline behind <c>sweeprunner sample</c> and the trainer's previews:
+/// the prompt and the negative prompt (empty when none) each encoded by CLIP with clip_skip, as diffusers, sd-scripts
+/// and AUTOMATIC1111 encode them → the sampler over the model family's noise schedule, with classifier-free guidance
+/// and the UNet as its noise predictor (latents and text conditioning cast to the UNet's dtype, the sampler in float32,
+/// each step in its own dispose scope) → VAE decode in the VAE's dtype → 8-bit RGB. Starting noise comes from a CPU
+/// generator seeded with the request's seed, so the same request gives the same pixels on every device. LoRA adapters
+/// attached to the model's slots take part at their multiplier without anything special here.
 /// </summary>
 public sealed class ImageGenerator
 {
@@ -19,13 +23,14 @@ public sealed class ImageGenerator
     readonly DdpmSchedule _schedule;
     readonly DdimOptions? _ddim;
 
-    /// <param name="ddim">DDIM settings (SD 1.5's scheduler config by default; sd-scripts' previews use <see cref="DdimOptions.SdScripts"/>).</param>
+    /// <param name="schedule">The noise schedule; the model family's (<see cref="DdpmSchedule.Sd15"/> for SD 1.x) by default.</param>
+    /// <param name="ddim">DDIM settings (SD 1.5's scheduler config by default; sd-scripts' own sampler uses <see cref="DdimOptions.SdScripts"/>).</param>
     public ImageGenerator(StableDiffusionModel model, ClipTokenizer tokenizer, DdpmSchedule? schedule = null, DdimOptions? ddim = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         _model = model;
         _prompts = new PromptEncoder(model.TextEncoder, tokenizer);
-        _schedule = schedule ?? DdpmSchedule.Sd15;
+        _schedule = schedule ?? model.Family.Schedule;
         _ddim = ddim;
     }
 
@@ -40,21 +45,23 @@ public sealed class ImageGenerator
     }
 
     /// <summary>Generates one image as a [1, 3, H, W] float32 tensor in [−1, 1] (owned by the caller).</summary>
+    /// <exception cref="ArgumentException">The request does not fit the model (size, steps, seed, clip_skip).</exception>
     public Tensor GenerateTensor(ImageRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Validate(_model.Config);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var (conditioning, unconditioning) = _prompts.EncodePair(request.Prompt, request.NegativePrompt, request.ClipSkip);
+        var conditioning = _prompts.Encode([request.Prompt], request.ClipSkip);
+        var unconditioning = _prompts.Encode([request.NegativePrompt], request.ClipSkip);
         var unet = _model.Unet;
         var unetDtype = unet.parameters().First().dtype;
         var device = unet.parameters().First().device;
         NoisePredictor predictor = (latents, timesteps, context) =>
         {
-            if (latents.dtype == unetDtype) return unet.forward(latents, timesteps, context);
-            using var typed = latents.to_type(unetDtype);
-            return unet.forward(typed, timesteps, context);
+            using var typedLatents = latents.dtype == unetDtype ? null : latents.to_type(unetDtype);
+            using var typedContext = context.dtype == unetDtype ? null : context.to_type(unetDtype);
+            return unet.forward(typedLatents ?? latents, timesteps, typedContext ?? context);
         };
 
         var factor = _model.Config.Vae.DownsamplingFactor;

@@ -1,3 +1,4 @@
+using SweepRunner.Core.Previews;
 using SweepRunner.Diffusion.Model;
 using SweepRunner.Diffusion.Sampling;
 
@@ -29,6 +30,19 @@ public sealed record ImageRequest(
 
     /// <summary>Checked before each sampling step.</summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
+    /// The request of a preview prompt (sd-scripts' prompt file line): its size, steps, CFG scale and negative prompt
+    /// (none: empty, as sd-scripts and AUTOMATIC1111 treat it), with <paramref name="seed"/>, <paramref name="sampler"/>
+    /// (an sd-scripts name) and the run's <paramref name="clipSkip"/>.
+    /// </summary>
+    /// <exception cref="NotSupportedException">A sampler SweepRunner does not implement.</exception>
+    public static ImageRequest ForSamplePrompt(SamplePrompt prompt, long seed, string sampler, int clipSkip)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        return new ImageRequest(prompt.Prompt, prompt.NegativePrompt ?? "", prompt.Steps, prompt.GuidanceScale, Samplers.Parse(sampler), seed,
+            prompt.Width, prompt.Height, clipSkip);
+    }
 
     /// <summary>
     /// The multiple image sides must be for <paramref name="config"/>: the VAE's factor (8) times the UNet's

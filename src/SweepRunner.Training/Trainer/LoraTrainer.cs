@@ -5,6 +5,7 @@ using SweepRunner.Training.Data;
 using SweepRunner.Diffusion.Lora;
 using SweepRunner.Training.LrSchedules;
 using SweepRunner.Training.Optimizers;
+using SweepRunner.Diffusion.Pipeline;
 using SweepRunner.Diffusion.Previews;
 using SweepRunner.Diffusion.Schedulers;
 using TorchSharp;
@@ -49,6 +50,7 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
         var totalSteps = stepsPerEpoch * s.Epochs;
         var schedule = LrSchedule.FromSettings(job.Settings, totalSteps);
         var networkOptions = LoraNetworkOptions.FromSettings(job.Settings);
+        ValidatePreviews(job, s, model);
         Directory.CreateDirectory(job.OutputFolder);
 
         // Latents first, with the VAE as loaded: every (image, bucket, mirror) encoded at most once per VAE.
@@ -87,6 +89,30 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
             {
                 model.Unet.to(originalDtype);
                 model.TextEncoder.to(originalDtype);
+            }
+        }
+    }
+
+    /// <summary>Preview <paramref name="index"/>: its <c>--d</c> seed or the job's seed plus the index, its <c>--ss</c> sampler or sample_sampler.</summary>
+    static ImageRequest PreviewRequest(TrainingJob job, TrainingSettings s, int index)
+    {
+        var prompt = job.PreviewPrompts[index];
+        return ImageRequest.ForSamplePrompt(prompt, prompt.Seed ?? s.Seed + index, prompt.Sampler ?? s.SampleSampler, s.ClipSkip);
+    }
+
+    /// <summary>Checks every preview request against the model before training starts, so a bad prompt line fails the job at once.</summary>
+    static void ValidatePreviews(TrainingJob job, TrainingSettings s, StableDiffusionModel model)
+    {
+        if (s.SampleEveryNEpochs is null && !s.SampleAtFirst) return;
+        for (var i = 0; i < job.PreviewPrompts.Count; i++)
+        {
+            try
+            {
+                PreviewRequest(job, s, i).Validate(model.Config);
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException)
+            {
+                throw new ArgumentException($"Sample prompt {i} (line {job.PreviewPrompts[i].LineNumber}): {e.Message}", e);
             }
         }
     }
@@ -250,12 +276,14 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
             var noise = randn(x0.shape, ScalarType.Float32, CPU, generator: noiseGenerator);
             if (s.NoiseOffset != 0) noise = NoiseOffset.Apply(noise, s.NoiseOffset, noiseGenerator);
             noise = noise.to(_device);
-            var timesteps = DdpmSchedule.Sd15.SampleTimesteps(batch.Images.Count, noiseGenerator, _device);
-            var noisy = DdpmSchedule.Sd15.AddNoise(x0, noise, timesteps);
+            // The family owns the objective: timesteps, how noise is added, and what the UNet should predict.
+            var family = _model.Family;
+            var timesteps = family.SampleTimesteps(batch.Images.Count, noiseGenerator, _device);
+            var noisy = family.AddNoise(x0, noise, timesteps);
             var prediction = _model.Unet.forward(noisy.to_type(weightDtype), timesteps, context.to_type(weightDtype));
-            var target = DdpmSchedule.EpsilonTarget(noise);
+            var target = family.Target(x0, noise, timesteps);
             var perSample = (prediction.to_type(ScalarType.Float32) - target).pow(2).mean([1, 2, 3]);
-            if (s.MinSnrGamma is { } gamma) perSample = perSample * DdpmSchedule.Sd15.MinSnrWeight(timesteps, gamma);
+            if (s.MinSnrGamma is { } gamma) perSample = perSample * family.MinSnrWeight(timesteps, gamma);
             var loss = perSample.mean();
             var value = loss.item<float>();
             if (!float.IsFinite(value))
@@ -328,25 +356,18 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
         void WritePreviews(int epoch)
         {
             if (job.PreviewPrompts.Count == 0) return;
-            var renderer = trainer.PreviewRenderer ?? new DiffusionPreviewRenderer(_model, baseModel.Tokenizer, s.ClipSkip);
+            var renderer = trainer.PreviewRenderer ?? new DiffusionPreviewRenderer(_model, baseModel.Tokenizer);
             network.SetTraining(false);
             try
             {
                 for (var i = 0; i < job.PreviewPrompts.Count; i++)
                 {
-                    var prompt = job.PreviewPrompts[i];
-                    var seed = prompt.Seed ?? s.Seed + i;
-                    var sampler = prompt.Sampler ?? s.SampleSampler;
-                    var image = renderer.Render(prompt, seed, sampler, cancellation);
+                    var request = PreviewRequest(job, s, i);
+                    var image = renderer.Render(request, cancellation);
                     var path = Path.Combine(job.OutputFolder, "sample", $"{job.OutputName}_e{epoch:D6}_{i:D2}.png");
-                    var parameters = new GenerationParameters(prompt.Prompt, prompt.NegativePrompt, prompt.Steps, renderer.DisplayName(sampler),
-                        prompt.GuidanceScale, seed, image.Width, image.Height)
-                    {
-                        ModelName = Path.GetFileNameWithoutExtension(baseModel.Name),
-                        ClipSkip = s.ClipSkip,
-                    };
+                    var parameters = ImageInfotext.For(request, Path.GetFileNameWithoutExtension(baseModel.Name));
                     PreviewPng.Write(path, image, Infotext.Format(parameters));
-                    var saved = new SavedPreview(Path.GetFullPath(path), epoch, i, seed);
+                    var saved = new SavedPreview(Path.GetFullPath(path), epoch, i, request.Seed);
                     _previews.Add(saved);
                     callbacks.PreviewSaved?.Invoke(saved);
                 }

@@ -94,6 +94,22 @@ public class LoraTrainerRunTests
     }
 
     [Fact]
+    public void APreviewPromptTheModelCannotRenderFailsTheJobBeforeTraining()
+    {
+        using var setup = new TinyTrainingSetup();
+        var prompts = SweepRunner.Core.Previews.SamplePromptFileParser.Parse("fine --w 64 --h 64\nodd size --w 72 --h 64\n", "p.txt").Prompts;
+        var steps = new List<long>();
+
+        var error = Assert.Throws<ArgumentException>(() =>
+            setup.Train(setup.Settings((SettingsCatalog.SampleEveryNEpochs, 1L)), "run", new TrainingCallbacks { Step = p => steps.Add(p.Step) }, prompts));
+
+        Assert.Contains("line 2", error.Message);
+        Assert.Contains("width 72 must be a multiple of", error.Message);
+        Assert.Empty(steps);
+        Assert.False(Directory.Exists(setup.Output("run", "sample")));
+    }
+
+    [Fact]
     public void AHugeLearningRateEndsTheRunAsDivergedWithItsStep()
     {
         using var setup = new TinyTrainingSetup();
