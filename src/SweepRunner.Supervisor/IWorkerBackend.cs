@@ -3,7 +3,7 @@ using SweepRunner.Core.Running;
 namespace SweepRunner.Supervisor;
 
 /// <summary>What one worker is asked to train: jobs of one sweep, by id, in order, each read from the spec recorded in the store.</summary>
-public sealed record WorkerAssignment(string SweepName, IReadOnlyList<string> JobIds, string ResultsFolder, string Device, double StateSaveMinutes);
+public sealed record WorkerAssignment(string SweepName, IReadOnlyList<string> JobIds, string ResultsFolder, TrainingDevice Device, double StateSaveMinutes);
 
 /// <summary>
 /// Where training workers run. <see cref="SweepSupervisor"/> decides what each worker trains and what its end means;

@@ -1,10 +1,11 @@
+using SweepRunner.Core.Running;
 namespace SweepRunner.Supervisor;
 
 /// <summary>What <c>sweeprunner run</c> was asked to do.</summary>
 public sealed record RunOptions(
     string SweepFile,
     string ResultsFolder,
-    string Device,
+    TrainingDevice Device,
     IReadOnlySet<string>? OnlyLabels = null,
     int? MaxJobs = null)
 {

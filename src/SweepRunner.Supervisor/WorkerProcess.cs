@@ -14,7 +14,7 @@ public sealed class LocalWorkerBackend(WorkerLaunch launch) : IWorkerBackend
     {
         var arguments = new List<string>
         {
-            "worker", "--sweep", assignment.SweepName, "--results", assignment.ResultsFolder, "--device", assignment.Device,
+            "worker", "--sweep", assignment.SweepName, "--results", assignment.ResultsFolder, "--device", assignment.Device.Word(),
             "--state-minutes", assignment.StateSaveMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var id in assignment.JobIds) arguments.AddRange(["--job", id]);

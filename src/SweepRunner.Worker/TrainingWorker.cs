@@ -203,10 +203,10 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         return new PhaseTimings(loadSeconds, cache, train, sample, save);
     }
 
-    static Device ResolveDevice(string device) => device switch
+    static Device ResolveDevice(TrainingDevice device) => device switch
     {
-        "cpu" => CPU,
-        "cuda" => cuda.is_available() ? CUDA : throw new InvalidOperationException("--device cuda: CUDA is not available (CPU build of TorchSharp, or no GPU/driver). Build with -p:TorchBackend=cuda or use --device cpu."),
+        TrainingDevice.Cpu => CPU,
+        TrainingDevice.Cuda => cuda.is_available() ? CUDA : throw new InvalidOperationException("--device cuda: CUDA is not available (CPU build of TorchSharp, or no GPU/driver). Build with -p:TorchBackend=cuda or use --device cpu."),
         _ => cuda.is_available() ? CUDA : CPU,
     };
 

@@ -41,12 +41,12 @@ public sealed class SweepSupervisorTests : IDisposable
         var backend = new InProcessBackend(Results, onStart: () => File.WriteAllText(sweep, "name: [this is not a sweep"));
         var observer = new Notes();
 
-        var summary = await new SweepSupervisor(backend, observer).RunAsync(new RunOptions(sweep, Results, "cpu"), CancellationToken.None, CancellationToken.None);
+        var summary = await new SweepSupervisor(backend, observer).RunAsync(new RunOptions(sweep, Results, TrainingDevice.Cpu), CancellationToken.None, CancellationToken.None);
 
         Assert.Equal(["a", "b"], summary.Jobs.Select(j => j.Label));
         Assert.All(summary.Jobs, j => Assert.Equal(AttemptOutcome.Succeeded, j.Outcome));
         var assignment = Assert.Single(backend.Assignments);
-        Assert.Equal(("seam", Path.GetFullPath(Results), "cpu"), (assignment.SweepName, assignment.ResultsFolder, assignment.Device));
+        Assert.Equal(("seam", Path.GetFullPath(Results), TrainingDevice.Cpu), (assignment.SweepName, assignment.ResultsFolder, assignment.Device));
         Assert.Equal(summary.Jobs.Select(j => j.JobId), assignment.JobIds);
         Assert.Equal(["a", "b"], backend.TrainedSpecs.Select(s => s.Label));
         Assert.Equal([1L, 1L], backend.TrainedSpecs.Select(s => (long)s.Settings["max_train_epochs"]!));
@@ -57,7 +57,7 @@ public sealed class SweepSupervisorTests : IDisposable
     {
         var backend = new InProcessBackend(Results, failFirstWorkerTransiently: true);
         var observer = new Notes();
-        var options = new RunOptions(WriteSweep(), Results, "cpu") { RetryDelay = TimeSpan.FromMilliseconds(1) };
+        var options = new RunOptions(WriteSweep(), Results, TrainingDevice.Cpu) { RetryDelay = TimeSpan.FromMilliseconds(1) };
 
         var summary = await new SweepSupervisor(backend, observer).RunAsync(options, CancellationToken.None, CancellationToken.None);
 

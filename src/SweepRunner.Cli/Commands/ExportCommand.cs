@@ -1,12 +1,13 @@
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using SweepRunner.Cli.Hosting;
 using SweepRunner.Reports.Export;
 using SweepRunner.Store;
 
 namespace SweepRunner.Cli.Commands;
 
-public sealed class ExportCommand : AsyncCommand<ExportCommand.Settings>
+public sealed class ExportCommand(CliConsole console) : AsyncCommand<ExportCommand.Settings>
 {
     public sealed class Settings : ExistingResultsSettings
     {
@@ -23,7 +24,7 @@ public sealed class ExportCommand : AsyncCommand<ExportCommand.Settings>
         public string? Out { get; init; }
     }
 
-    public override Task<int> ExecuteAsync(CommandContext context, Settings settings) => StoreErrors.Guard(async () =>
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
     {
         var store = await ResultsStore.OpenAsync(settings.Results);
         var export = await store.GetSweepExportAsync(settings.Sweep);
@@ -31,15 +32,16 @@ public sealed class ExportCommand : AsyncCommand<ExportCommand.Settings>
         {
             if (settings.Format == ExportFormat.Csv) CsvExportWriter.WriteFile(export, path);
             else JsonExportWriter.WriteFile(export, path);
-            await Console.Error.WriteLineAsync($"wrote {export.Rows.Count} job(s) of '{settings.Sweep}' to {Path.GetFullPath(path)}");
+            await console.Error.WriteLineAsync($"wrote {export.Rows.Count} job(s) of '{settings.Sweep}' to {Path.GetFullPath(path)}");
         }
         else if (settings.Format == ExportFormat.Csv)
-            CsvExportWriter.Write(export, Console.Out);
+            CsvExportWriter.Write(export, console.Out);
         else
         {
-            using var stdout = Console.OpenStandardOutput();
-            JsonExportWriter.Write(export, stdout);
+            using var json = new MemoryStream();
+            JsonExportWriter.Write(export, json);
+            console.Out.Write(System.Text.Encoding.UTF8.GetString(json.ToArray()));
         }
         return ExitCodes.Ok;
-    });
+    }
 }

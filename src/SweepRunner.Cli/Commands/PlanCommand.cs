@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using SweepRunner.Cli.Hosting;
 using SweepRunner.Cli.Output;
 using SweepRunner.Core.Planning;
 using SweepRunner.Core.Sweeps;
@@ -8,7 +9,7 @@ using SweepRunner.Store;
 
 namespace SweepRunner.Cli.Commands;
 
-public sealed class PlanCommand : AsyncCommand<PlanCommand.Settings>
+public sealed class PlanCommand(CliConsole console) : AsyncCommand<PlanCommand.Settings>
 {
     public sealed class Settings : ResultsSettings
     {
@@ -31,12 +32,7 @@ public sealed class PlanCommand : AsyncCommand<PlanCommand.Settings>
         MeasuredStepTimes? measured = null;
         if (File.Exists(Path.Combine(settings.Results, ResultsStore.DatabaseFileName)))
         {
-            var status = await StoreErrors.Guard(async () =>
-            {
-                measured = MeasuredStepTimes.From(await (await ResultsStore.OpenAsync(settings.Results)).GetSpeedSamplesAsync());
-                return ExitCodes.Ok;
-            });
-            if (status != ExitCodes.Ok) return status;
+            measured = MeasuredStepTimes.From(await (await ResultsStore.OpenAsync(settings.Results)).GetSpeedSamplesAsync());
         }
 
         SweepPlan plan;
@@ -46,26 +42,23 @@ public sealed class PlanCommand : AsyncCommand<PlanCommand.Settings>
         }
         catch (SweepValidationException e)
         {
-            ErrorOutput.Write(e.Errors);
+            ErrorOutput.Write(console.Error, e.Errors);
             return ExitCodes.Usage;
         }
         if (settings.Json)
-            Console.Out.WriteLine(PlanJson.Write(plan));
+            console.Out.WriteLine(PlanJson.Write(plan));
         else
-            PlanTable.Write(AnsiConsole.Console, plan);
+            PlanTable.Write(console.Ansi, plan);
         if (!settings.Save) return ExitCodes.Ok;
 
-        return await StoreErrors.Guard(async () =>
-        {
-            var store = await ResultsStore.OpenAsync(settings.Results);
-            var result = await store.RegisterSweepAsync(PlanRegistration.From(plan));
-            var message = $"saved sweep '{result.SweepName}' to {store.DatabasePath}: {(result.SweepCreated ? "new" : "updated")}, " +
-                          $"{result.NewJobs} new job(s), {result.KnownJobs} already known" +
-                          (result.UnlinkedLabels.Count > 0 ? $", no longer planned: {string.Join(", ", result.UnlinkedLabels)}" : "");
-            // With --json, stdout holds only the JSON object.
-            if (settings.Json) await Console.Error.WriteLineAsync(message);
-            else Console.WriteLine(message);
-            return ExitCodes.Ok;
-        });
+        var store = await ResultsStore.OpenAsync(settings.Results);
+        var result = await store.RegisterSweepAsync(PlanRegistration.From(plan));
+        var message = $"saved sweep '{result.SweepName}' to {store.DatabasePath}: {(result.SweepCreated ? "new" : "updated")}, " +
+                      $"{result.NewJobs} new job(s), {result.KnownJobs} already known" +
+                      (result.UnlinkedLabels.Count > 0 ? $", no longer planned: {string.Join(", ", result.UnlinkedLabels)}" : "");
+        // With --json, stdout holds only the JSON object.
+        if (settings.Json) await console.Error.WriteLineAsync(message);
+        else console.Out.WriteLine(message);
+        return ExitCodes.Ok;
     }
 }

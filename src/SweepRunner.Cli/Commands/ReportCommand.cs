@@ -1,11 +1,12 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
+using SweepRunner.Cli.Hosting;
 using SweepRunner.Reports.Html;
 using SweepRunner.Store;
 
 namespace SweepRunner.Cli.Commands;
 
-public sealed class ReportCommand : AsyncCommand<ReportCommand.Settings>
+public sealed class ReportCommand(CliConsole console) : AsyncCommand<ReportCommand.Settings>
 {
     public sealed class Settings : ExistingResultsSettings
     {
@@ -18,18 +19,18 @@ public sealed class ReportCommand : AsyncCommand<ReportCommand.Settings>
         public string? Out { get; init; }
     }
 
-    public override Task<int> ExecuteAsync(CommandContext context, Settings settings) => StoreErrors.Guard(async () =>
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
     {
 
         var store = await ResultsStore.OpenAsync(settings.Results);
-        await Console.Error.WriteLineAsync($"reading sweep '{settings.Sweep}' from {store.DatabasePath}");
+        await console.Error.WriteLineAsync($"reading sweep '{settings.Sweep}' from {store.DatabasePath}");
         var data = await store.GetSweepReportDataAsync(settings.Sweep);
         var folder = settings.Out ?? Path.Combine(store.ResultsFolder, "reports", SafeFolderName(settings.Sweep));
-        var result = SweepReportWriter.Write(data, store.ResultsFolder, folder, DateTimeOffset.UtcNow, new SynchronousProgress(Console.Error));
-        await Console.Error.WriteLineAsync($"wrote the report of '{settings.Sweep}' ({data.Export.Rows.Count} job(s), {result.Files.Count} file(s)) to {result.Folder}");
-        Console.Out.WriteLine(result.IndexPath);
+        var result = SweepReportWriter.Write(data, store.ResultsFolder, folder, DateTimeOffset.UtcNow, new SynchronousProgress(console.Error));
+        await console.Error.WriteLineAsync($"wrote the report of '{settings.Sweep}' ({data.Export.Rows.Count} job(s), {result.Files.Count} file(s)) to {result.Folder}");
+        console.Out.WriteLine(result.IndexPath);
         return ExitCodes.Ok;
-    });
+    }
 
     private static string SafeFolderName(string sweep) => sweep is "." or ".." ? "sweep" : sweep;
 

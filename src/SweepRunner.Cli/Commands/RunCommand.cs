@@ -1,3 +1,4 @@
+using SweepRunner.Core.Running;
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -8,7 +9,7 @@ using SweepRunner.Supervisor;
 
 namespace SweepRunner.Cli.Commands;
 
-public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
+public sealed class RunCommand(CliConsole console) : AsyncCommand<RunCommand.Settings>
 {
     public sealed class Settings : ResultsSettings
     {
@@ -40,11 +41,11 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
     {
-        using var signals = new StopSignals(() => Console.Error.WriteLine("stopping after the current job saves its state (Ctrl-C again to stop at once)"));
+        using var signals = new StopSignals(() => console.Error.WriteLine("stopping after the current job saves its state (Ctrl-C again to stop at once)"));
 
         var only = settings.Only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-        var options = new RunOptions(settings.SweepFile, settings.Results, settings.Device.Word(), only, settings.MaxJobs) { StateSaveMinutes = settings.StateMinutes };
-        var observer = new RunProgress(AnsiConsole.Console);
+        var options = new RunOptions(settings.SweepFile, settings.Results, settings.Device, only, settings.MaxJobs) { StateSaveMinutes = settings.StateMinutes };
+        var observer = new RunProgress(console.Ansi);
         try
         {
             var summary = await new SweepSupervisor(new LocalWorkerBackend(SelfCommand.Worker()), observer).RunAsync(options, signals.Stop, signals.Kill);
@@ -53,7 +54,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         }
         catch (SweepValidationException e)
         {
-            ErrorOutput.Write(e.Errors);
+            ErrorOutput.Write(console.Error, e.Errors);
             return ExitCodes.Usage;
         }
     }

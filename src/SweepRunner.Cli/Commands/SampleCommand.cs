@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using SweepRunner.Cli.Hosting;
 using SweepRunner.Cli.Output;
 using SweepRunner.Core.Previews;
 using SweepRunner.Diffusion.Checkpoints;
@@ -15,7 +16,7 @@ using SweepRunner.Diffusion.Tokenizer;
 
 namespace SweepRunner.Cli.Commands;
 
-public sealed class SampleCommand : Command<SampleCommand.Settings>
+public sealed class SampleCommand(CliConsole console) : Command<SampleCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -106,17 +107,17 @@ public sealed class SampleCommand : Command<SampleCommand.Settings>
         }
         catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.Usage;
         }
         catch (Exception e)
         {
-            Console.Error.WriteLine($"error: sampling failed: {e.Message}");
+            console.Error.WriteLine($"error: sampling failed: {e.Message}");
             return ExitCodes.Failed;
         }
     }
 
-    static int Run(Settings settings)
+    int Run(Settings settings)
     {
         var clock = Stopwatch.StartNew();
         var sampler = Samplers.Parse(settings.Sampler);
@@ -135,7 +136,7 @@ public sealed class SampleCommand : Command<SampleCommand.Settings>
 
         var parameters = SampleInfotext.For(request, settings, location, lora);
         PreviewPng.Write(settings.Out!, image, Infotext.Format(parameters));
-        Console.WriteLine($"wrote {Path.GetFullPath(settings.Out!)} ({image.Width}x{image.Height}, {settings.Steps} steps, {SampleInfotext.SamplerName(sampler)}, seed {settings.Seed}) in {Durations.Short(clock.Elapsed.TotalSeconds)}");
+        console.Out.WriteLine($"wrote {Path.GetFullPath(settings.Out!)} ({image.Width}x{image.Height}, {settings.Steps} steps, {SampleInfotext.SamplerName(sampler)}, seed {settings.Seed}) in {Durations.Short(clock.Elapsed.TotalSeconds)}");
         return ExitCodes.Ok;
     }
 

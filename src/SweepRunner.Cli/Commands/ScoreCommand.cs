@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using SweepRunner.Cli.Hosting;
 using SweepRunner.Core.Scoring;
 using SweepRunner.Store;
 using SweepRunner.Core.Results;
@@ -9,7 +10,7 @@ using SweepRunner.Core.Results;
 namespace SweepRunner.Cli.Commands;
 
 /// <summary>Scores jobs without the scoring page: one score from the arguments, or many from a CSV file.</summary>
-public sealed class ScoreCommand : AsyncCommand<ScoreCommand.Settings>
+public sealed class ScoreCommand(CliConsole console) : AsyncCommand<ScoreCommand.Settings>
 {
     public sealed class Settings : ExistingResultsSettings
     {
@@ -64,7 +65,7 @@ public sealed class ScoreCommand : AsyncCommand<ScoreCommand.Settings>
         }
     }
 
-    public override Task<int> ExecuteAsync(CommandContext context, Settings settings) => StoreErrors.Guard(async () =>
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
     {
         var scorer = settings.Scorer ?? DefaultScorer();
         IReadOnlyList<LabelledScore> scores;
@@ -72,7 +73,7 @@ public sealed class ScoreCommand : AsyncCommand<ScoreCommand.Settings>
         {
             if (!File.Exists(csvPath))
             {
-                await Console.Error.WriteLineAsync($"error: {Path.GetFullPath(csvPath)}: no such file");
+                await console.Error.WriteLineAsync($"error: {Path.GetFullPath(csvPath)}: no such file");
                 return ExitCodes.Usage;
             }
 
@@ -85,7 +86,7 @@ public sealed class ScoreCommand : AsyncCommand<ScoreCommand.Settings>
             }
             catch (ScoreCsvException e)
             {
-                await Console.Error.WriteLineAsync($"error: {e.Message}{Environment.NewLine}No score was added.");
+                await console.Error.WriteLineAsync($"error: {e.Message}{Environment.NewLine}No score was added.");
                 return ExitCodes.Usage;
             }
         }
@@ -102,16 +103,16 @@ public sealed class ScoreCommand : AsyncCommand<ScoreCommand.Settings>
         }
         catch (ArgumentException e)
         {
-            await Console.Error.WriteLineAsync($"error: {e.Message.Split(" (Parameter ")[0]}");
+            await console.Error.WriteLineAsync($"error: {e.Message.Split(" (Parameter ")[0]}");
             return ExitCodes.Usage;
         }
 
         var what = scores.Count == 1
             ? $"{scores[0].Score.Value.ToString(CultureInfo.InvariantCulture)} for '{scores[0].Label}'{(scores[0].Epoch is { } epoch ? $" at epoch {epoch}" : "")}"
             : $"{scores.Count} scores";
-        await Console.Error.WriteLineAsync($"recorded {what} in sweep '{settings.Sweep}' ({store.DatabasePath})");
+        await console.Error.WriteLineAsync($"recorded {what} in sweep '{settings.Sweep}' ({store.DatabasePath})");
         return ExitCodes.Ok;
-    });
+    }
 
     private static string DefaultScorer() =>
         Environment.GetEnvironmentVariable("USER") is { Length: > 0 } user ? user : "cli";

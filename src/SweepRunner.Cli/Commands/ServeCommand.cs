@@ -29,7 +29,7 @@ public sealed class ServeCommand(CliConsole console) : AsyncCommand<ServeCommand
             Options().Problem() is { } problem ? ValidationResult.Error(problem) : ValidationResult.Success();
     }
 
-    public override Task<int> ExecuteAsync(CommandContext context, Settings settings) => StoreErrors.Guard(async () =>
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
     {
         var options = settings.Options();
         using var signals = new StopSignals();
@@ -62,5 +62,5 @@ public sealed class ServeCommand(CliConsole console) : AsyncCommand<ServeCommand
 
         console.Out.WriteLine("stopped");
         return ExitCodes.Ok;
-    });
+    }
 }

@@ -20,7 +20,7 @@ public sealed class StatusCommand(CliConsole console) : AsyncCommand<StatusComma
         public bool Json { get; init; }
     }
 
-    public override Task<int> ExecuteAsync(CommandContext context, Settings settings) => StoreErrors.Guard(async () =>
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
     {
         var store = await ResultsStore.OpenAsync(settings.Results);
         var names = settings.Sweep is { } one ? [one] : (await store.ListSweepsAsync()).Select(s => s.Name).ToList();
@@ -31,5 +31,5 @@ public sealed class StatusCommand(CliConsole console) : AsyncCommand<StatusComma
         else
             foreach (var status in statuses) StatusTable.Write(console.Ansi, status);
         return ExitCodes.Ok;
-    });
+    }
 }

@@ -1,6 +1,7 @@
+using SweepRunner.Core.Running;
 using System.ComponentModel;
-using System.Runtime.InteropServices;
 using Spectre.Console.Cli;
+using SweepRunner.Cli.Hosting;
 using SweepRunner.Core.Results;
 using SweepRunner.Store;
 using SweepRunner.Worker;
@@ -11,7 +12,7 @@ namespace SweepRunner.Cli.Commands;
 /// The training worker that <c>sweeprunner run</c> starts; not meant to be run by hand. It reads each job's spec from the
 /// results database (the run recorded it there), never the sweep file.
 /// </summary>
-public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
+public sealed class WorkerCommand(CliConsole console) : AsyncCommand<WorkerCommand.Settings>
 {
     public sealed class Settings : ResultsSettings
     {
@@ -20,7 +21,8 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         public string Sweep { get; init; } = "";
 
         [CommandOption("--device <DEVICE>")]
-        public string Device { get; init; } = "auto";
+        [Description("auto (CUDA when available), cuda or cpu.")]
+        public TrainingDevice Device { get; init; } = TrainingDevice.Auto;
 
         [CommandOption("--job <ID>")]
         [Description("A job id to train; repeat for several, trained in order.")]
@@ -37,11 +39,8 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
     {
-        using var stop = new CancellationTokenSource();
         // Every SIGINT (the terminal's and the supervisor's) asks for a graceful stop; the supervisor kills when it must.
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stop.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        using var signals = new StopSignals();
         ResultsStore store;
         try
         {
@@ -49,10 +48,10 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         }
         catch (ResultsStoreException e)
         {
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            await console.Error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.Failed;
         }
-        var output = Console.Out;
+        var output = console.Out;
         var worker = new TrainingWorker(store, message =>
         {
             lock (output)
@@ -68,17 +67,13 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         // The training loop stays on this one thread: TorchSharp's dispose scopes are thread-static.
         try
         {
-            return worker.Run(request, stop.Token);
+            return worker.Run(request, signals.Stop);
         }
         catch (ResultsStoreException e)
         {
             // No spec for a job (or no such sweep): the supervisor reports this line as why the worker failed.
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            await console.Error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.Failed;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
     }
 }

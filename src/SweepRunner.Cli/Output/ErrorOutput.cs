@@ -4,9 +4,9 @@ namespace SweepRunner.Cli.Output;
 
 public static class ErrorOutput
 {
-    public static void Write(IReadOnlyList<SweepError> errors)
+    public static void Write(TextWriter error, IReadOnlyList<SweepError> errors)
     {
-        foreach (var error in errors) Console.Error.WriteLine($"error: {error}");
-        Console.Error.WriteLine($"{errors.Count} error(s); nothing was planned.");
+        foreach (var e in errors) error.WriteLine($"error: {e}");
+        error.WriteLine($"{errors.Count} error(s); nothing was planned.");
     }
 }
