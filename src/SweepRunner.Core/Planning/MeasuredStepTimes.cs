@@ -35,9 +35,6 @@ public sealed class MeasuredStepTimes
         }
     }
 
-    /// <summary>How many jobs have measured speeds.</summary>
-    public int MeasuredJobs => _byJobSettings.Count;
-
     /// <summary>The speeds of the succeeded attempts the store measured (its <c>GetSpeedSamplesAsync</c>).</summary>
     public static MeasuredStepTimes From(IEnumerable<SpeedSample> samples) => new(samples);
 

@@ -19,9 +19,6 @@ public sealed record SafetensorsEntry(string Name, SafetensorsDtype Dtype, IRead
         }
     }
 
-    /// <summary>Number of data bytes.</summary>
-    public long ByteLength => DataEnd - DataBegin;
-
     /// <summary>The shape as TorchSharp takes it.</summary>
     public long[] ShapeArray() => Shape.ToArray();
 }

@@ -19,7 +19,6 @@ public sealed class LoraNetwork : IDisposable
     public const string AlphaSuffix = ".alpha";
 
     private readonly List<LoraModule> _modules;
-    private bool _attached;
 
     private LoraNetwork(LoraNetworkOptions options, List<LoraModule> modules)
     {
@@ -71,7 +70,6 @@ public sealed class LoraNetwork : IDisposable
     public void Attach()
     {
         foreach (var module in _modules) module.Slot.Layer.Attach(module);
-        _attached = true;
     }
 
     /// <summary>Detaches every module whose slot still holds it.</summary>
@@ -79,10 +77,7 @@ public sealed class LoraNetwork : IDisposable
     {
         foreach (var module in _modules)
             if (ReferenceEquals(module.Slot.Layer.Adapter, module)) module.Slot.Layer.Detach();
-        _attached = false;
     }
-
-    public bool IsAttached => _attached;
 
     /// <summary>Switches dropout on (training) or off (previews, inference).</summary>
     public void SetTraining(bool training, Generator? dropoutGenerator = null)
@@ -92,12 +87,6 @@ public sealed class LoraNetwork : IDisposable
             module.Training = training;
             module.DropoutGenerator = dropoutGenerator;
         }
-    }
-
-    /// <summary>Sets the multiplier of every module (1 while training).</summary>
-    public void SetMultiplier(double multiplier)
-    {
-        foreach (var module in _modules) module.Multiplier = multiplier;
     }
 
     /// <summary>Every trainable parameter, down then up per module, in module order.</summary>

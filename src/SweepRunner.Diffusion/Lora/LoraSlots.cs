@@ -23,19 +23,6 @@ public static class LoraSlots
         }
     }
 
-    /// <summary>Detaches the adapters of every slot layer under <paramref name="root"/>.</summary>
-    public static void DetachAll(nn.Module root)
-    {
-        ArgumentNullException.ThrowIfNull(root);
-        foreach (var module in DepthFirst(root))
-        {
-            if (module is ILoraSlotLayer layer)
-            {
-                layer.Detach();
-            }
-        }
-    }
-
     // Module.named_modules lists all children before any grandchild; depth-first order keeps blocks together.
     static IEnumerable<nn.Module> DepthFirst(nn.Module module)
     {

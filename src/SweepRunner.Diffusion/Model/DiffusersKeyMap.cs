@@ -77,15 +77,6 @@ public sealed class DiffusersKeyMap
         return null;
     }
 
-    /// <summary>The full single-file key of a <paramref name="component"/> parameter given by its relative LDM name.</summary>
-    public static string FullLdmKey(ModelComponent component, string relativeName) => component switch
-    {
-        ModelComponent.Unet => CheckpointKeys.UnetPrefix + relativeName,
-        ModelComponent.Vae => CheckpointKeys.VaePrefix + relativeName,
-        ModelComponent.TextEncoder => CheckpointKeys.TextEncoderShortPrefix + relativeName,
-        _ => throw new ArgumentOutOfRangeException(nameof(component), component, null),
-    };
-
     /// <summary>The relative diffusers name of a relative LDM name of <paramref name="component"/>, or null.</summary>
     public string? ToDiffusers(ModelComponent component, string relativeName) => component switch
     {

@@ -79,17 +79,4 @@ public sealed class StableDiffusionModel : nn.Module
             parameter.requires_grad = trainable;
         }
     }
-
-    /// <summary>
-    /// Moves the networks to <paramref name="device"/> in <paramref name="dtype"/> (fp32 on CPU; fp16 or bf16 for frozen
-    /// weights on CUDA). The VAE takes <paramref name="vaeDtype"/> when given. Attached adapters are not moved.
-    /// </summary>
-    public StableDiffusionModel ToDevice(Device device, ScalarType dtype, ScalarType? vaeDtype = null)
-    {
-        ArgumentNullException.ThrowIfNull(device);
-        Unet.to(device, dtype);
-        TextEncoder.to(device, dtype);
-        Vae.to(device, vaeDtype ?? dtype);
-        return this;
-    }
 }

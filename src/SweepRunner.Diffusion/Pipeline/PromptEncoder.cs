@@ -64,20 +64,5 @@ public sealed class PromptEncoder
         return _textEncoder.forward(ids, clipSkip);
     }
 
-    /// <summary>
-    /// The prompt's and the negative prompt's conditioning for <paramref name="batch"/> images, computed in one batch:
-    /// (prompt [batch, 77, width], negative [batch, 77, width]).
-    /// </summary>
-    public (Tensor Conditioning, Tensor Unconditioning) EncodePair(string prompt, string negativePrompt, int clipSkip = 1, int batch = 1)
-    {
-        ArgumentNullException.ThrowIfNull(prompt);
-        ArgumentNullException.ThrowIfNull(negativePrompt);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
-        using var both = Encode([prompt, negativePrompt], clipSkip);
-        using var positive = both.narrow(0, 0, 1);
-        using var negative = both.narrow(0, 1, 1);
-        return (positive.expand(batch, -1, -1).contiguous(), negative.expand(batch, -1, -1).contiguous());
-    }
-
     Device Device => _textEncoder.parameters().First().device;
 }

@@ -18,8 +18,6 @@ public sealed record ClipTextConfig(
     public static ClipTextConfig Tiny { get; } = new(
         VocabSize: 1000, Width: 64, Layers: 2, Heads: 2, MlpDim: 128, MaxPositions: 77, LayerNormEps: 1e-5);
 
-    public int HeadDim => Width / Heads;
-
     /// <summary>Throws when the numbers cannot build a model.</summary>
     public void Validate()
     {

@@ -54,7 +54,7 @@ public class LoraFileLoaderTests
             .ToList();
         foreach (var (slot, adapter) in inMemory) slot.Layer.Attach(adapter);
         var expected = Run(model);
-        LoraSlots.DetachAll(model);
+        foreach (var (slot, _) in inMemory) slot.Layer.Detach();
 
         Tensor loaded;
         using (var attached = LoraFileLoader.Attach(folder.File("style.safetensors"), model, 0.7))

@@ -1,3 +1,4 @@
+using TorchSharp;
 using SweepRunner.Diffusion.Lora;
 using SweepRunner.Diffusion.Model;
 using SweepRunner.TestSupport;
@@ -29,7 +30,7 @@ public class StableDiffusionModelTests
     }
 
     [Fact]
-    public void ToDeviceConvertsEveryParameterAndTheSlotFields()
+    public void CastingTheFrozenNetworksAsTheTrainerDoesConvertsEveryParameterAndTheSlotFields()
     {
         using var scope = NewDisposeScope();
         manual_seed(3);
@@ -37,7 +38,9 @@ public class StableDiffusionModelTests
         TestWeights.Randomize(model, 4);
         model.SetTrainable(false);
 
-        model.ToDevice(CPU, ScalarType.BFloat16, vaeDtype: ScalarType.Float32);
+        // The trainer casts the frozen UNet and text encoder for a bf16/fp16 job and leaves the VAE in fp32.
+        model.Unet.to(ScalarType.BFloat16);
+        model.TextEncoder.to(ScalarType.BFloat16);
 
         Assert.All(model.Unet.parameters().Concat(model.TextEncoder.parameters()), p => Assert.Equal(ScalarType.BFloat16, p.dtype));
         Assert.All(model.Vae.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
