@@ -1,4 +1,4 @@
-// Shared by the build (as an MSBuild inline task) and by SweepRunner.Training (for `sweeprunner doctor`).
+// Shared by the build (as an MSBuild inline task) and by SweepRunner.Diffusion (for `sweeprunner doctor`).
 //
 // libLibTorchSharp.so 0.107 asks for GLIBCXX_3.4.32 (GCC 13) for one marker symbol that no relocation
 // uses. Debian 12 and Ubuntu 22.04 ship 3.4.30, so the dynamic loader refuses the library. Marking that

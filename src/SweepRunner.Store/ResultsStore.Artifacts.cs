@@ -1,6 +1,5 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
-using SweepRunner.Store.Errors;
 using SweepRunner.Core.Results;
 using SweepRunner.Store.Time;
 

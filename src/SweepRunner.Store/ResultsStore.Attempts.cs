@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
-using SweepRunner.Store.Errors;
 using SweepRunner.Core.Results;
 using SweepRunner.Store.Time;
 

@@ -1,4 +1,3 @@
-using Dapper;
 using Microsoft.Data.Sqlite;
 using SweepRunner.Core.Results;
 using SweepRunner.Core.Scoring;

@@ -1,6 +1,5 @@
 using Dapper;
 using SweepRunner.Core.Results;
-using SweepRunner.Store.Time;
 
 namespace SweepRunner.Store;
 

@@ -1,5 +1,4 @@
 using Dapper;
-using SweepRunner.Store.Errors;
 using SweepRunner.Core.Results;
 
 namespace SweepRunner.Store;

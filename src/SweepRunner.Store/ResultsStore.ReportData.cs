@@ -1,8 +1,6 @@
 using System.Globalization;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using SweepRunner.Core.Results;
-using SweepRunner.Store.Time;
 
 namespace SweepRunner.Store;
 

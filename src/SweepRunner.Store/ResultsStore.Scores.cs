@@ -1,6 +1,5 @@
 using System.Globalization;
 using Dapper;
-using SweepRunner.Store.Errors;
 using SweepRunner.Core.Results;
 using SweepRunner.Core.Scoring;
 using SweepRunner.Store.Time;

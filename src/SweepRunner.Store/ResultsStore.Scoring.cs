@@ -1,7 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
 using SweepRunner.Core.Results;
-using SweepRunner.Store.Time;
 
 namespace SweepRunner.Store;
 

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using Spectre.Console;
 using Spectre.Console.Cli;
 using SweepRunner.Cli.Hosting;
 using SweepRunner.Cli.Output;

@@ -131,7 +131,7 @@ public sealed class SampleCommand(CliConsole console) : Command<SampleCommand.Se
         using var lora = settings.Lora is null ? null : LoraFileLoader.Attach(settings.Lora, model, settings.LoraWeight);
         var generator = new ImageGenerator(model, tokenizer);
         if (settings.ClipSkip > generator.Prompts.MaxClipSkip)
-            throw new ArgumentOutOfRangeException("--clip-skip", settings.ClipSkip, $"--clip-skip {settings.ClipSkip}: this text encoder has {generator.Prompts.MaxClipSkip} layers.");
+            throw new CliInputException($"--clip-skip {settings.ClipSkip}: this text encoder has {generator.Prompts.MaxClipSkip} layers.");
         var image = generator.Generate(request);
 
         var parameters = SampleInfotext.For(request, settings, location, lora);
@@ -142,5 +142,5 @@ public sealed class SampleCommand(CliConsole console) : Command<SampleCommand.Se
 
     static bool IsUserError(Exception e) => e is ModelLoadException or StateDictLoadException or SafetensorsFormatException
         or PickleCheckpointException or TokenizerFilesException or LoraFileException or FileNotFoundException or DirectoryNotFoundException
-        or ArgumentException;
+        or ArgumentException or CliInputException;
 }

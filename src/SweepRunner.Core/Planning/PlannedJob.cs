@@ -1,4 +1,3 @@
-using SweepRunner.Core.Settings;
 
 namespace SweepRunner.Core.Planning;
 

@@ -70,7 +70,7 @@ public static partial class Infotext
         var lines = text.Trim().Split('\n').ToList();
         var last = lines[^1];
         lines.RemoveAt(lines.Count - 1);
-        if (Parameter().Matches(last).Count < 3)
+        if (Parameter().Count(last) < 3)
         {
             lines.Add(last);
             last = "";

@@ -66,7 +66,7 @@ public static class SettingsEquivalence
         if (OptimizerRegistry.Find(view.GetValueOrDefault(Optimizer) as string) is { } optimizer) view[Optimizer] = optimizer.Name;
         if (view.GetValueOrDefault(NetworkAlpha) is double alpha && alpha == 0)
             view[NetworkAlpha] = Convert.ToDouble(view[NetworkDim]);
-        if (view.ContainsKey(ConvAlpha) && view[ConvAlpha] is null) view[ConvAlpha] = 1.0;
+        if (view.TryGetValue(ConvAlpha, out var convAlpha) && convAlpha is null) view[ConvAlpha] = 1.0;
         if (view.GetValueOrDefault(MinSnrGamma) is double gamma && gamma == 0) view[MinSnrGamma] = null;
         if (view.GetValueOrDefault(NetworkDropout) is double dropout && dropout == 0) view[NetworkDropout] = null;
         if (view.TryGetValue(OptimizerArgs, out var args))

@@ -1,7 +1,6 @@
 using SweepRunner.Diffusion.Lora;
 using SweepRunner.Diffusion.Model;
 using SweepRunner.Diffusion.Schedulers;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SweepRunner.Diffusion.Families;

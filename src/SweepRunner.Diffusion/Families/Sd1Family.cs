@@ -2,7 +2,6 @@ using System.Text.Json;
 using SweepRunner.Diffusion.Lora;
 using SweepRunner.Diffusion.Model;
 using SweepRunner.Diffusion.Schedulers;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SweepRunner.Diffusion.Families;

@@ -8,8 +8,11 @@ namespace SweepRunner.Diffusion.Lora;
 public sealed class LoraConv2d : nn.Module<Tensor, Tensor>, ILoraSlotLayer
 {
     // Field names are the state-dict names; Module.to() finds the parameters through them.
+    // Module.to() replaces these fields through reflection, so they stay assignable.
+#pragma warning disable IDE0044
     private Parameter weight;
     private Parameter? bias;
+#pragma warning restore IDE0044
     private ILoraAdapter? adapter;
     private readonly long[] strides;
     private readonly long[] paddings;

@@ -8,8 +8,11 @@ namespace SweepRunner.Diffusion.Lora;
 public sealed class LoraLinear : nn.Module<Tensor, Tensor>, ILoraSlotLayer
 {
     // Field names are the state-dict names; Module.to() finds the parameters through them.
+    // Module.to() replaces these fields through reflection, so they stay assignable.
+#pragma warning disable IDE0044
     private Parameter weight;
     private Parameter? bias;
+#pragma warning restore IDE0044
     private ILoraAdapter? adapter;
 
     public LoraLinear(string slotPath, LoraTargets group, long inFeatures, long outFeatures, bool hasBias, Device? device = null, ScalarType? dtype = null)

@@ -4,7 +4,6 @@ using SweepRunner.Diffusion.Modules;
 using SweepRunner.Diffusion.TextEncoder;
 using SweepRunner.Diffusion.Unet;
 using SweepRunner.Diffusion.Vae;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SweepRunner.Diffusion.Model;

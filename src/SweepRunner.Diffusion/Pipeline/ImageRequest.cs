@@ -51,6 +51,7 @@ public sealed record ImageRequest(
     public static int SizeMultiple(DiffusionModelConfig config) => config.Vae.DownsamplingFactor * config.Unet.SizeDivisor;
 
     /// <summary>Throws <see cref="ArgumentException"/> with a message naming the bad value and the allowed range.</summary>
+#pragma warning disable CA2208 // The names are the request's own properties, the values its caller set.
     public void Validate(DiffusionModelConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -73,4 +74,5 @@ public sealed record ImageRequest(
                     $"The {name} {value} must be a multiple of {multiple} for this model (the VAE divides by {factor}, the UNet halves the latents {int.Log2(config.Unet.SizeDivisor)} times); try {value / multiple * multiple} or {(value / multiple + 1) * multiple}.");
         }
     }
+#pragma warning restore CA2208
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using ScottPlot;
 using SweepRunner.Reports.Analysis;
-using SweepRunner.Reports.Export;
 using SweepRunner.Core.Results;
 
 namespace SweepRunner.Reports.Charts;

@@ -1,6 +1,5 @@
 using SweepRunner.Core.Settings;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace SweepRunner.Training.Optimizers;
 

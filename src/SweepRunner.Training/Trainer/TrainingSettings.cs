@@ -1,5 +1,4 @@
 using System.Globalization;
-using SweepRunner.Core.Settings;
 using K = SweepRunner.Core.Settings.SettingsCatalog;
 using static TorchSharp.torch;
 

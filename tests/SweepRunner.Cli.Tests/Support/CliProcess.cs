@@ -24,7 +24,8 @@ public static class CliProcess
         using var process = Process.Start(StartInfo(workingDirectory, environment, args))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10))) { process.Kill(entireProcessTree: true); throw new TimeoutException("sweeprunner did not finish"); }
+        // Generous: on a loaded 2-core machine the quickstart took over 10 minutes; idle it takes about 1.
+        if (!process.WaitForExit(TimeSpan.FromMinutes(30))) { process.Kill(entireProcessTree: true); throw new TimeoutException("sweeprunner did not finish"); }
         return new CliResult(process.ExitCode, output.Result, error.Result);
     }
 
