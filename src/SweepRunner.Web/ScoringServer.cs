@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -69,13 +71,12 @@ public sealed class ScoringServer : IAsyncDisposable
             {
                 case TokenCheck.Outcome.Refused:
                     await PlainAsync(context, StatusCodes.Status401Unauthorized,
-                        "this scoring page needs its token: open the address 'sweeprunner serve' printed, which ends in ?token=… " +
-                        "(if you just did, from a link on another website, reload this page); scripts send the X-SweepRunner-Token header");
+                        "this scoring page needs its token: open the address 'sweeprunner serve' printed, which ends in ?token=…; " +
+                        "scripts send the X-SweepRunner-Token header");
                     return;
                 case TokenCheck.Outcome.SetCookie:
                     context.Response.Cookies.Append(TokenCheck.CookieName(context.Connection.LocalPort), options.Token!, TokenCheck.CookieOptions);
-                    context.Response.Headers.Location = TokenCheck.WithoutToken(context.Request);
-                    await PlainAsync(context, StatusCodes.Status303SeeOther, "signed in: the token is kept in a cookie; go on to the same address without it");
+                    await SignedInAsync(context, TokenCheck.WithoutToken(context.Request));
                     return;
             }
 
@@ -194,6 +195,31 @@ public sealed class ScoringServer : IAsyncDisposable
         }
 
         return Results.File(fullPath, contentType);
+    }
+
+    /// <summary>
+    /// Sends the browser on to <paramref name="target"/>, the address without the token: a 303 redirect, except
+    /// when a link on another website led here. A browser does not send a SameSite=Strict cookie on a redirect that
+    /// another site started (nor on reloading its result), so then a page of this server makes the step: its own
+    /// navigation is same-site, and it replaces the address with the token in the history.
+    /// </summary>
+    private static async Task SignedInAsync(HttpContext context, string target)
+    {
+        if (!string.Equals(context.Request.Headers["Sec-Fetch-Site"].FirstOrDefault(), "cross-site", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.Headers.Location = target;
+            await PlainAsync(context, StatusCodes.Status303SeeOther, "signed in: the token is kept in a cookie; go on to the same address without it");
+            return;
+        }
+
+        var href = WebUtility.HtmlEncode(target);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync(
+            "<!doctype html>\n<meta charset=\"utf-8\"><title>SweepRunner scoring</title>\n" +
+            $"<meta http-equiv=\"refresh\" content=\"0;url={href}\">\n" +
+            $"<script>location.replace({JsonSerializer.Serialize(target)} + location.hash);</script>\n" +
+            $"<p>Signed in. <a href=\"{href}\">Go on to the scoring page</a>.</p>\n");
     }
 
     private static async Task PlainAsync(HttpContext context, int status, string message)

@@ -224,6 +224,30 @@ public sealed class ScoringPageBrowserTests(HeadlessChromium chromium)
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, bare.Status);
     }
 
+    [Fact]
+    public async Task With_a_token_the_printed_address_works_from_a_link_on_another_site()
+    {
+        const string token = "page-token-5678";
+        await using var running = await RunningServer.StartAsync(token);
+        var (context, page) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        // http://localhost:PORT is another site than http://127.0.0.1:PORT: a link from it is a cross-site navigation,
+        // on whose redirects the browser sends no SameSite=Strict cookie.
+        await page.GoToAsync($"http://localhost:{running.Server.Url.Port}/");
+        await page.EvaluateExpressionAsync($"document.body.innerHTML = '<a id=\"go\" href=\"{running.PageUrl}#gallery\">scoring</a>'");
+        await page.ClickAsync("#go");
+        await PageActions.GiveNameAsync(page, "ivan");
+        await PageActions.WaitForImagesAsync(page);
+        await page.Keyboard.PressAsync("7");
+
+        var rows = await running.Results.WaitForRowsAsync<(double Value, string Scorer)>("SELECT value, scorer FROM scores;", r => r.Count == 1);
+        Assert.Equal((70.0, "ivan"), rows[0]);
+        Assert.Equal(new Uri(running.Server.Url, "/#gallery").ToString(), page.Url);
+        await PageActions.ReloadAsync(page);
+        Assert.Equal(12, await page.EvaluateExpressionAsync<int>("document.querySelectorAll('.tile:not(.ref)').length"));
+    }
+
     private static Task<long> CurrentPreviewIdAsync(IPage page) =>
         page.EvaluateExpressionAsync<long>("Number(document.querySelector('.tile.current').dataset.id)");
 

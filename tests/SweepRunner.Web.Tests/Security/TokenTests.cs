@@ -77,6 +77,24 @@ public sealed class TokenTests
     }
 
     [Fact]
+    public async Task Led_here_by_another_site_the_cookie_is_set_and_a_page_of_this_server_goes_on_without_the_token()
+    {
+        await using var running = await RunningServer.StartAsync(Token);
+        using var http = NoRedirects(running);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/?token=" + Token + "&a=1%22%3C");
+        request.Headers.Add("Sec-Fetch-Site", "cross-site");
+
+        var response = await http.SendAsync(request);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith($"sweeprunner-token-{running.Server.Url.Port}={Token};", Assert.Single(response.Headers.GetValues("Set-Cookie")), StringComparison.Ordinal);
+        Assert.Contains("location.replace(\"/?a=1%22%3C\" + location.hash)", html, StringComparison.Ordinal);
+        Assert.Contains("content=\"0;url=/?a=1%22%3C\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(Token, html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_redirect_never_leads_to_another_host()
     {
         await using var running = await RunningServer.StartAsync(Token);
