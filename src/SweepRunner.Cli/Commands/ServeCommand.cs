@@ -20,7 +20,7 @@ public sealed class ServeCommand(CliConsole console) : AsyncCommand<ServeCommand
         public string Address { get; init; } = ScoringServerOptions.DefaultAddress;
 
         [CommandOption("--token <TOKEN>")]
-        [Description("A secret every request must carry (?token= in the address the command prints).")]
+        [Description("A secret every request must carry: the printed address brings it once (?token=), then a cookie keeps it; scripts send the X-SweepRunner-Token header.")]
         public string? Token { get; init; }
 
         [CommandOption("--allow-host <NAME>")]
