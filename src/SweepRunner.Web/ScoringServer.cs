@@ -1,4 +1,6 @@
-using System.Text;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -19,8 +21,6 @@ namespace SweepRunner.Web;
 /// </summary>
 public sealed class ScoringServer : IAsyncDisposable
 {
-    private const string TokenPlaceholder = "{{TOKEN_QUERY}}";
-
     private readonly WebApplication _app;
 
     private ScoringServer(WebApplication app, Uri url)
@@ -42,6 +42,7 @@ public sealed class ScoringServer : IAsyncDisposable
         }
 
         var assets = new StaticAssets();
+        var hosts = new HostCheck(options.BindAddress!, options.AllowedHosts);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(ScoringServer).Assembly.GetName().Name });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(options.BindAddress!, options.Port));
@@ -50,25 +51,39 @@ public sealed class ScoringServer : IAsyncDisposable
 
         app.Use(async (context, next) =>
         {
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers["X-Content-Type-Options"] = "nosniff";
+            context.Response.Headers["Referrer-Policy"] = "no-referrer";
+
+            if (!hosts.Allows(context.Request.Host))
+            {
+                await PlainAsync(context, StatusCodes.Status400BadRequest, HostRefusal(context.Request.Host, hosts, options.Token is not null));
+                return;
+            }
+
             if (RequestPathCheck.IsSuspicious(RequestPathCheck.RawTarget(context)))
             {
                 await PlainAsync(context, StatusCodes.Status400BadRequest, "refused: the path climbs out of its folder ('..', '.' or '\\')");
                 return;
             }
 
-            if (!TokenCheck.Allows(context.Request, options.Token))
+            switch (TokenCheck.Check(context, options.Token))
             {
-                await PlainAsync(context, StatusCodes.Status401Unauthorized,
-                    "this scoring page needs its token: open the address 'sweeprunner serve' printed, which ends in ?token=…");
-                return;
+                case TokenCheck.Outcome.Refused:
+                    await PlainAsync(context, StatusCodes.Status401Unauthorized,
+                        "this scoring page needs its token: open the address 'sweeprunner serve' printed, which ends in ?token=…; " +
+                        "scripts send the X-SweepRunner-Token header");
+                    return;
+                case TokenCheck.Outcome.SetCookie:
+                    context.Response.Cookies.Append(TokenCheck.CookieName(context.Connection.LocalPort), options.Token!, TokenCheck.CookieOptions);
+                    await SignedInAsync(context, TokenCheck.WithoutToken(context.Request));
+                    return;
             }
 
-            context.Response.Headers.CacheControl = "no-store";
-            context.Response.Headers["X-Content-Type-Options"] = "nosniff";
             await next(context);
         });
 
-        app.MapGet("/", (HttpContext context) => IndexPage(assets, options.Token));
+        app.MapGet("/", () => IndexPage(assets));
         app.MapGet("/static/{name}", (string name) =>
             assets.Find(name) is { } asset && name != "index.html"
                 ? Results.Bytes(asset.Content, asset.ContentType)
@@ -76,7 +91,16 @@ public sealed class ScoringServer : IAsyncDisposable
         app.MapGet("/images/{previewId:long}", (long previewId, CancellationToken token) => ImageAsync(store, previewId, token));
         new ScoringApi(store).Map(app);
 
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (Exception exception) when (BindProblem(exception) is { } bindProblem)
+        {
+            await app.DisposeAsync();
+            throw new ScoringServerBindException($"cannot listen on {HostCheck.Literal(options.BindAddress!)}:{options.Port}: {bindProblem}", exception);
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel started without reporting its address");
         return new ScoringServer(app, new Uri(address));
@@ -90,12 +114,47 @@ public sealed class ScoringServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
-    private static IResult IndexPage(StaticAssets assets, string? token)
+    private static IResult IndexPage(StaticAssets assets)
     {
         var page = assets.Find("index.html") ?? throw new InvalidOperationException("the page (wwwroot/index.html) is not embedded in SweepRunner.Web");
-        var tokenQuery = token is null ? "" : "?token=" + Uri.EscapeDataString(token);
-        var html = Encoding.UTF8.GetString(page.Content).Replace(TokenPlaceholder, tokenQuery, StringComparison.Ordinal);
-        return Results.Content(html, page.ContentType);
+        return Results.Bytes(page.Content, page.ContentType);
+    }
+
+    private static string HostRefusal(HostString host, HostCheck hosts, bool hasToken)
+    {
+        var given = host.HasValue ? new string(host.Value.Take(100).Where(c => !char.IsControl(c)).ToArray()) : "";
+        var how = hasToken
+            ? "To open the page under another name, start 'sweeprunner serve' with --allow-host NAME (repeat it for several)."
+            : "To open the page under another name, start 'sweeprunner serve' with --token TOKEN and --allow-host NAME.";
+        return $"refused: this scoring page does not answer to the host name '{given}' (Host header). It accepts {hosts.Accepted}. {how}";
+    }
+
+    /// <summary>Why Kestrel could not listen, in words, when that is what <paramref name="exception"/> says; null otherwise.</summary>
+    private static string? BindProblem(Exception exception)
+    {
+        const string OtherPort = "choose another --port (0 picks a free one)";
+        for (var inner = (Exception?)exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                return $"the port is in use (by another program, or another 'sweeprunner serve'); {OtherPort}";
+            }
+
+            if (inner is SocketException socket)
+            {
+                return socket.SocketErrorCode switch
+                {
+                    SocketError.AddressAlreadyInUse => $"the port is in use (by another program, or another 'sweeprunner serve'); {OtherPort}",
+                    SocketError.AddressNotAvailable => "this machine has no such address; give --address one of its own addresses, or 127.0.0.1",
+                    SocketError.AccessDenied => $"permission denied (ports below 1024 usually need administrator rights); {OtherPort}",
+                    SocketError.AddressFamilyNotSupported or SocketError.ProtocolNotSupported =>
+                        "this machine does not support that kind of address (IPv6 or IPv4); give --address one of the other kind, such as 127.0.0.1",
+                    _ => $"{socket.Message}; choose another --address or --port",
+                };
+            }
+        }
+
+        return exception is IOException io ? $"{io.Message}; choose another --address or --port" : null;
     }
 
     private static async Task<IResult> ImageAsync(IScoringStore store, long previewId, CancellationToken cancellationToken)
@@ -136,6 +195,31 @@ public sealed class ScoringServer : IAsyncDisposable
         }
 
         return Results.File(fullPath, contentType);
+    }
+
+    /// <summary>
+    /// Sends the browser on to <paramref name="target"/>, the address without the token: a 303 redirect, except
+    /// when a link on another website led here. A browser does not send a SameSite=Strict cookie on a redirect that
+    /// another site started (nor on reloading its result), so then a page of this server makes the step: its own
+    /// navigation is same-site, and it replaces the address with the token in the history.
+    /// </summary>
+    private static async Task SignedInAsync(HttpContext context, string target)
+    {
+        if (!string.Equals(context.Request.Headers["Sec-Fetch-Site"].FirstOrDefault(), "cross-site", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.Headers.Location = target;
+            await PlainAsync(context, StatusCodes.Status303SeeOther, "signed in: the token is kept in a cookie; go on to the same address without it");
+            return;
+        }
+
+        var href = WebUtility.HtmlEncode(target);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync(
+            "<!doctype html>\n<meta charset=\"utf-8\"><title>SweepRunner scoring</title>\n" +
+            $"<meta http-equiv=\"refresh\" content=\"0;url={href}\">\n" +
+            $"<script>location.replace({JsonSerializer.Serialize(target)} + location.hash);</script>\n" +
+            $"<p>Signed in. <a href=\"{href}\">Go on to the scoring page</a>.</p>\n");
     }
 
     private static async Task PlainAsync(HttpContext context, int status, string message)

@@ -1,4 +1,5 @@
 using System.Net;
+using SweepRunner.Web.Security;
 
 namespace SweepRunner.Web;
 
@@ -11,19 +12,25 @@ public sealed record ScoringServerOptions
     public const string DefaultAddress = "127.0.0.1";
     public const int DefaultPort = 5180;
 
-    /// <summary>An IP address, or <c>localhost</c>.</summary>
+    /// <summary>An IP address, or <c>localhost</c>. An IPv4-mapped IPv6 address (<c>::ffff:127.0.0.1</c>) means its IPv4 address.</summary>
     public string Address { get; init; } = DefaultAddress;
 
     /// <summary>The TCP port; 0 picks a free one (see <see cref="ScoringServer.Url"/>).</summary>
     public int Port { get; init; } = DefaultPort;
 
-    /// <summary>When set, every request must carry it (query <c>token</c> or header <c>X-SweepRunner-Token</c>).</summary>
+    /// <summary>When set, every request must carry it (once in the query <c>token</c>, then its cookie; or header <c>X-SweepRunner-Token</c>).</summary>
     public string? Token { get; init; }
+
+    /// <summary>
+    /// Host names the page answers to besides loopback ones and the bound address (see <see cref="HostCheck"/>);
+    /// only with a <see cref="Token"/>.
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
 
     /// <summary>The address to bind, or null when <see cref="Address"/> is not an IP address or localhost.</summary>
     internal IPAddress? BindAddress =>
         string.Equals(Address, "localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback
-        : IPAddress.TryParse(Address, out var address) ? address
+        : IPAddress.TryParse(Address, out var address) ? HostCheck.Normalize(address)
         : null;
 
     /// <summary>What is wrong with these options, in words for the user; null when they can be used.</summary>
@@ -48,6 +55,17 @@ public sealed record ScoringServerOptions
         {
             return $"--address {Address} lets other machines reach the scoring page; give a --token that every request must carry " +
                    "(a long random string), or keep the default address 127.0.0.1";
+        }
+
+        if (AllowedHosts.FirstOrDefault(name => HostCheck.NameProblem(name) is not null) is { } bad)
+        {
+            return $"--allow-host '{bad}': {HostCheck.NameProblem(bad)}";
+        }
+
+        if (AllowedHosts.Count > 0 && Token is null)
+        {
+            return "--allow-host needs --token: without a token the page answers only to localhost, 127.0.0.1 and [::1], " +
+                   "so that no other website can reach it through a host name of its own (DNS rebinding); give a --token as well";
         }
 
         return null;

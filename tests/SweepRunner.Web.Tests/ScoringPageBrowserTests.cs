@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using PuppeteerSharp;
 using SweepRunner.Core.Results;
 using SweepRunner.Web.Tests.Support;
@@ -188,22 +189,63 @@ public sealed class ScoringPageBrowserTests(HeadlessChromium chromium)
     }
 
     [Fact]
-    public async Task With_a_token_the_page_loads_its_data_and_images_and_saves_scores()
+    public async Task With_a_token_the_page_works_from_the_printed_address_and_no_address_it_requests_carries_the_token()
     {
         const string token = "page-token-1234";
         await using var running = await RunningServer.StartAsync(token);
         var (context, page) = await chromium.NewPageAsync();
         await using var _ = context;
+        var requested = new ConcurrentQueue<string>();
+        page.Request += (_, e) => requested.Enqueue(e.Request.Url);
 
-        await PageActions.OpenAsync(page, running.PageUrl);
+        await PageActions.OpenAsync(page, running.PageUrl + "#gallery");
         await PageActions.GiveNameAsync(page, "erin");
         await PageActions.WaitForImagesAsync(page);
         await page.Keyboard.PressAsync("9");
 
         var rows = await running.Results.WaitForRowsAsync<(double Value, string Scorer)>("SELECT value, scorer FROM scores;", r => r.Count == 1);
         Assert.Equal((90.0, "erin"), rows[0]);
-        var bare = await page.GoToAsync(running.Server.Url.ToString());
+        Assert.Equal(new Uri(running.Server.Url, "/#gallery").ToString(), page.Url);
+        Assert.DoesNotContain(token, await page.EvaluateExpressionAsync<string>("document.cookie"), StringComparison.Ordinal); // HttpOnly
+
+        var urls = requested.ToList();
+        Assert.Equal(running.PageUrl + "#gallery", urls[0]); // the printed address, then never the token again
+        var pageRequests = urls.Skip(1).ToList();
+        Assert.Contains(pageRequests, url => new Uri(url).AbsolutePath.StartsWith("/images/", StringComparison.Ordinal));
+        Assert.Contains(pageRequests, url => new Uri(url).AbsolutePath == "/api/sweeps");
+        Assert.Contains(pageRequests, url => new Uri(url).AbsolutePath.EndsWith("/scores", StringComparison.Ordinal));
+        Assert.Contains(pageRequests, url => new Uri(url).AbsolutePath == "/static/app.js");
+        Assert.All(pageRequests, url => Assert.DoesNotContain(token, url, StringComparison.Ordinal));
+
+        // Another browser, without the cookie, gets nothing from the bare address.
+        var (otherContext, other) = await chromium.NewPageAsync();
+        await using var __ = otherContext;
+        var bare = await other.GoToAsync(running.Server.Url.ToString());
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, bare.Status);
+    }
+
+    [Fact]
+    public async Task With_a_token_the_printed_address_works_from_a_link_on_another_site()
+    {
+        const string token = "page-token-5678";
+        await using var running = await RunningServer.StartAsync(token);
+        var (context, page) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        // http://localhost:PORT is another site than http://127.0.0.1:PORT: a link from it is a cross-site navigation,
+        // on whose redirects the browser sends no SameSite=Strict cookie.
+        await page.GoToAsync($"http://localhost:{running.Server.Url.Port}/");
+        await page.EvaluateExpressionAsync($"document.body.innerHTML = '<a id=\"go\" href=\"{running.PageUrl}#gallery\">scoring</a>'");
+        await page.ClickAsync("#go");
+        await PageActions.GiveNameAsync(page, "ivan");
+        await PageActions.WaitForImagesAsync(page);
+        await page.Keyboard.PressAsync("7");
+
+        var rows = await running.Results.WaitForRowsAsync<(double Value, string Scorer)>("SELECT value, scorer FROM scores;", r => r.Count == 1);
+        Assert.Equal((70.0, "ivan"), rows[0]);
+        Assert.Equal(new Uri(running.Server.Url, "/#gallery").ToString(), page.Url);
+        await PageActions.ReloadAsync(page);
+        Assert.Equal(12, await page.EvaluateExpressionAsync<int>("document.querySelectorAll('.tile:not(.ref)').length"));
     }
 
     private static Task<long> CurrentPreviewIdAsync(IPage page) =>

@@ -16,14 +16,18 @@ public sealed class ServeCommand(CliConsole console) : AsyncCommand<ServeCommand
         public int Port { get; init; } = ScoringServerOptions.DefaultPort;
 
         [CommandOption("--address <IP>")]
-        [Description("Address to listen on (default 127.0.0.1, this machine only). Any other address needs --token.")]
+        [Description("Address to listen on (default 127.0.0.1, this machine only; ::ffff:127.0.0.1 is 127.0.0.1). Any other address needs --token.")]
         public string Address { get; init; } = ScoringServerOptions.DefaultAddress;
 
         [CommandOption("--token <TOKEN>")]
-        [Description("A secret every request must carry (?token= in the address the command prints).")]
+        [Description("A secret every request must carry: the printed address brings it once (?token=), then a cookie keeps it; scripts send the X-SweepRunner-Token header.")]
         public string? Token { get; init; }
 
-        public ScoringServerOptions Options() => new() { Address = Address, Port = Port, Token = Token };
+        [CommandOption("--allow-host <NAME>")]
+        [Description("With --token: a host name the page also answers to (besides localhost, 127.0.0.1, [::1] and --address); repeat for several.")]
+        public string[] AllowHosts { get; init; } = [];
+
+        public ScoringServerOptions Options() => new() { Address = Address, Port = Port, Token = Token, AllowedHosts = AllowHosts };
 
         public override ValidationResult Validate() =>
             Options().Problem() is { } problem ? ValidationResult.Error(problem) : ValidationResult.Success();
@@ -38,9 +42,9 @@ public sealed class ServeCommand(CliConsole console) : AsyncCommand<ServeCommand
         {
             server = await ScoringServer.StartAsync(options, await ResultsStore.OpenAsync(settings.Results, cancellationToken: signals.Stop), signals.Stop);
         }
-        catch (IOException e)
+        catch (ScoringServerBindException e)
         {
-            await console.Error.WriteLineAsync($"error: cannot listen on {settings.Address}:{settings.Port} ({e.Message}). Choose another --port.");
+            await console.Error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.Failed;
         }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -37,6 +38,11 @@ internal sealed class ScoringApi(IScoringStore store)
 
     private Task<IResult> GalleryAsync(string sweep, string? scorer, CancellationToken cancellationToken) => Guard(sweep, async () =>
     {
+        if (ControlProblem(scorer, "scorer", allowTabAndNewline: false) is { } problem)
+        {
+            return BadRequest(problem);
+        }
+
         var gallery = await store.GetSweepGalleryAsync(sweep, cancellationToken);
         var scores = await store.GetLatestPreviewScoresAsync(sweep, cancellationToken);
         var byPreview = scores.ToLookup(score => score.PreviewId!.Value);
@@ -153,7 +159,8 @@ internal sealed class ScoringApi(IScoringStore store)
             ?? (body.Value is not { } value || !ScoreRange.IsValid(value)
                 ? ScoreRange.Problem(body.Value?.ToString(CultureInfo.InvariantCulture) ?? "(none given)")
                 : null)
-            ?? (body.Note is { Length: > MaxNoteLength } ? $"a note holds at most {MaxNoteLength} characters" : null);
+            ?? (body.Note is { Length: > MaxNoteLength } ? $"a note holds at most {MaxNoteLength} characters" : null)
+            ?? ControlProblem(body.Note, "note", allowTabAndNewline: true);
         if (problem is not null)
         {
             return BadRequest(problem);
@@ -243,7 +250,26 @@ internal sealed class ScoringApi(IScoringStore store)
     private static string? ScorerProblem(string? scorer) =>
         string.IsNullOrWhiteSpace(scorer) ? "give the scorer's name (scorer)"
         : scorer.Trim().Length > MaxScorerLength ? $"a scorer's name holds at most {MaxScorerLength} characters"
-        : null;
+        : ControlProblem(scorer, "scorer", allowTabAndNewline: false);
+
+    /// <summary>
+    /// Control characters (NUL, escape, carriage return, …) in a name or note would end up in the database, the
+    /// report and the export, where they cut strings short or rewrite a terminal; only a note may hold tabs and newlines.
+    /// </summary>
+    private static string? ControlProblem(string? text, string field, bool allowTabAndNewline)
+    {
+        foreach (var c in text ?? "")
+        {
+            if (char.IsControl(c) && !(allowTabAndNewline && c is '\t' or '\n'))
+            {
+                var allowed = allowTabAndNewline ? " other than tab and newline" : "";
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"{field} must not contain control characters{allowed} (found U+{(int)c:X4}); type it again without them");
+            }
+        }
+
+        return null;
+    }
 
     private static async Task<(T? Body, string? Problem)> ReadBodyAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class
@@ -264,7 +290,11 @@ internal sealed class ScoringApi(IScoringStore store)
         }
     }
 
-    /// <summary>Turns the store's refusals into answers: 404 for a sweep the database does not hold, 400 otherwise; the store's message says what to do.</summary>
+    /// <summary>
+    /// Turns the store's refusals into answers: 404 for a sweep the database does not hold, 400 otherwise. The page
+    /// writes the 404 itself and takes file paths out of the store's messages: they are for the command line, and
+    /// where the database lies is nothing a browser needs to know.
+    /// </summary>
     private async Task<IResult> Guard(string sweep, Func<Task<IResult>> handler)
     {
         try
@@ -273,9 +303,34 @@ internal sealed class ScoringApi(IScoringStore store)
         }
         catch (ResultsStoreException exception)
         {
-            var known = (await store.ListSweepsAsync()).Any(summary => summary.Name == sweep);
-            return known ? BadRequest(exception.Message) : Results.Json(new ErrorView(exception.Message), Json, statusCode: StatusCodes.Status404NotFound);
+            var names = (await store.ListSweepsAsync()).Select(summary => summary.Name).ToList();
+            if (names.Contains(sweep, StringComparer.Ordinal))
+            {
+                return BadRequest(WithoutPaths(exception.Message, store.ResultsFolder));
+            }
+
+            var known = names.Count == 0 ? "it holds no sweep yet" : "it holds: " + string.Join(", ", names);
+            return Results.Json(
+                new ErrorView($"no sweep named '{sweep}' in this results folder ({known}); pick one at the top of the page, " +
+                              "or register it with 'sweeprunner plan <sweep file> --save'"),
+                Json,
+                statusCode: StatusCodes.Status404NotFound);
         }
+    }
+
+    /// <summary>The store's message without the file it starts with ("/…/sweeprunner.db: …") or the results folder's path.</summary>
+    internal static string WithoutPaths(string message, string resultsFolder)
+    {
+        var colon = message.IndexOf(": ", StringComparison.Ordinal);
+        if (colon > 0 && Path.IsPathRooted(message[..colon]))
+        {
+            message = message[(colon + 2)..];
+        }
+
+        var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(resultsFolder));
+        return folder.Length > 1
+            ? Regex.Replace(message, Regex.Escape(folder) + @"(?=[/\\\s'"":,;)]|$)", "the results folder", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))
+            : message;
     }
 
     private static IResult Ok<T>(T value) => Results.Json(value, Json);

@@ -2,18 +2,14 @@
 // No libraries, nothing fetched from outside this server.
 'use strict';
 
-const tokenFromUrl = new URLSearchParams(location.search).get('token');
-if (tokenFromUrl) sessionStorage.setItem('sweeprunner.token', tokenFromUrl);
-const token = tokenFromUrl || sessionStorage.getItem('sweeprunner.token');
+// With a token, the server keeps it in an HttpOnly cookie that the browser sends with every call and image:
+// no address the page builds carries it.
 const $ = id => document.getElementById(id);
 const state = { sweep: null, mode: 'gallery', scorer: localStorage.getItem('sweeprunner.scorer') || '', tiles: [], current: 0, blind: [], pair: null, busy: false, baseline: null };
 
-function withToken(url) { return token ? url + (url.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(token) : url; }
-
 async function api(path, body) {
   const headers = {};
-  if (token) headers['X-SweepRunner-Token'] = token;
-  const init = { headers };
+  const init = { headers, credentials: 'same-origin' };
   if (body !== undefined) { init.method = 'POST'; headers['Content-Type'] = 'application/json'; init.body = JSON.stringify(body); }
   const response = await fetch(path, init);
   const text = await response.text();
@@ -95,7 +91,7 @@ async function show() {
 function tile(preview, navigable) {
   const badge = el('span', { class: 'badge' }, preview.myScore === null ? '' : fmt(preview.myScore));
   const node = el('figure', { class: 'tile' + (navigable ? '' : ' ref'), 'data-id': preview.id, title: `epoch ${preview.epoch} · prompt ${preview.promptIndex}: ${preview.prompt} (seed ${preview.seed})` },
-    el('img', { src: withToken(preview.url), alt: preview.prompt, width: 128, height: 128, loading: 'lazy' }), badge);
+    el('img', { src: preview.url, alt: preview.prompt, width: 128, height: 128, loading: 'lazy' }), badge);
   if (navigable) {
     node.preview = preview;
     node.badge = badge;
@@ -167,9 +163,9 @@ function openZoom() {
   const node = state.tiles[state.current];
   if (!node) return;
   const preview = node.preview;
-  const figures = [el('figure', null, el('img', { src: withToken(preview.url), alt: preview.prompt }), el('figcaption', null, `epoch ${preview.epoch} · ${preview.prompt}`))];
+  const figures = [el('figure', null, el('img', { src: preview.url, alt: preview.prompt }), el('figcaption', null, `epoch ${preview.epoch} · ${preview.prompt}`))];
   const base = state.baseline && state.baseline.previews.find(p => p.epoch === preview.epoch && p.promptIndex === preview.promptIndex);
-  if (base && base.id !== preview.id) figures.push(el('figure', null, el('img', { src: withToken(base.url), alt: base.prompt }), el('figcaption', null, `baseline (${state.baseline.label})`)));
+  if (base && base.id !== preview.id) figures.push(el('figure', null, el('img', { src: base.url, alt: base.prompt }), el('figcaption', null, `baseline (${state.baseline.label})`)));
   $('zoom-images').replaceChildren(...figures);
   $('zoom').hidden = false;
 }
@@ -210,7 +206,7 @@ function renderBlind(view = $('view')) {
   $('note').value = item.myNote || '';
   view.replaceChildren(el('div', { class: 'blind' },
     el('p', null, `Blind scoring: preview ${state.current + 1} of ${state.blind.length}, ${scored} scored. Previews are shuffled; settings show after you score.`),
-    el('figure', { class: 'tile current', 'data-id': item.id }, el('img', { src: withToken(item.url), alt: 'preview' })),
+    el('figure', { class: 'tile current', 'data-id': item.id }, el('img', { src: item.url, alt: 'preview' })),
     reveal));
 }
 
@@ -240,7 +236,7 @@ async function showPair(view) {
   const pair = state.pair;
   if (!pair.left) { view.replaceChildren(el('p', { class: 'empty' }, pair.message)); return; }
   const side = (preview, key, name) => el('div', { class: 'side', 'data-side': name, 'data-id': preview.id, onclick: () => choose(name) },
-    el('img', { src: withToken(preview.url), alt: name + ' preview' }), el('p', null, el('kbd', null, key), ` pick ${name}`));
+    el('img', { src: preview.url, alt: name + ' preview' }), el('p', null, el('kbd', null, key), ` pick ${name}`));
   view.replaceChildren(el('div', { class: 'pairwise' },
     el('p', null, 'Which is closer to the subject? ', el('i', null, pair.prompt), ` · ${pair.choicesMade} choices made`),
     el('div', { class: 'sides' }, side(pair.left, '← or 1', 'left'), side(pair.right, '→ or 2', 'right'))));

@@ -22,11 +22,22 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>The page's address, with the token when there is one.</summary>
     public string PageUrl => ScoringServer.PageUrl(Server.Url, Token).ToString();
 
-    public static async Task<RunningServer> StartAsync(string? token = null)
+    public static Task<RunningServer> StartAsync(string? token = null) => StartAsync(new ScoringServerOptions() { Token = token });
+
+    /// <summary>Starts with <paramref name="options"/> on a free port.</summary>
+    public static async Task<RunningServer> StartAsync(ScoringServerOptions options)
     {
         var results = await ScoringResults.CreateAsync();
-        var server = await ScoringServer.StartAsync(new ScoringServerOptions() { Port = 0, Token = token }, results.Store);
-        return new RunningServer(results, server, token);
+        try
+        {
+            var server = await ScoringServer.StartAsync(options with { Port = 0 }, results.Store);
+            return new RunningServer(results, server, options.Token);
+        }
+        catch
+        {
+            await results.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
