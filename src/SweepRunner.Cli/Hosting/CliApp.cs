@@ -16,24 +16,14 @@ public static class CliApp
         {
             return Create(console).Run(args);
         }
-        catch (CommandAppException e)
-        {
-            console.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.Usage;
-        }
-        catch (CliInputException e)
-        {
-            console.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.Usage;
-        }
         catch (DatabaseTooNewException e)
         {
             console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.Failed;
         }
-        catch (ResultsStoreException e)
+        catch (Exception e) when (e is CommandAppException or CliInputException or ResultsStoreException)
         {
-            // An unknown sweep or label, a database that cannot be opened: the message says which and what to do.
+            // Bad arguments, a missing database, an unknown sweep or label: the message says which and what to do.
             console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.Usage;
         }

@@ -48,9 +48,8 @@ public sealed class SweepFileParser
         {
             throw new SweepValidationException([new SweepError(Mark(e.Start), "not valid YAML: " + YamlShapeCheck.Shorten(InnerMessage(e)), "Fix the YAML syntax at that place")]);
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        catch (Exception e) when (YamlShapeCheck.IsLibraryFailure(e))
         {
-            // YamlDotNet ends some malformed inputs with these instead of a YamlException.
             throw new SweepValidationException([new SweepError(Mark(parser.LastStart), "not valid YAML here", "Fix the YAML syntax at that place")]);
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)

@@ -58,13 +58,16 @@ public static class YamlShapeCheck
         {
             return At(e.Start, "not valid YAML: " + Shorten((e.InnerException ?? e).Message));
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        catch (Exception e) when (IsLibraryFailure(e))
         {
-            // YamlDotNet ends some malformed inputs with these instead of a YamlException.
             return At(parser.LastStart, "not valid YAML here");
         }
         return null;
     }
+
+    /// <summary>YamlDotNet ends some malformed inputs with these instead of a <see cref="YamlException"/>.</summary>
+    public static bool IsLibraryFailure(Exception e) =>
+        e is InvalidOperationException or ArgumentException or FormatException or OverflowException;
 
     const string TooLarge = "the file expands to more than 100,000 values through its aliases (*name); a sweep file needs far fewer";
 
