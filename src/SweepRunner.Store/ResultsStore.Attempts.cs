@@ -58,7 +58,7 @@ public sealed partial class ResultsStore
         UPDATE attempts
         SET ended_at = @Now, outcome = 'interrupted',
             error_text = 'no heartbeat since ' || heartbeat_at || '; the process is presumed dead'
-        WHERE ended_at IS NULL AND heartbeat_at < @Cutoff
+        WHERE ended_at IS NULL AND heartbeat_at < @Cutoff AND (@ExceptHost IS NULL OR host <> @ExceptHost)
         RETURNING id AS AttemptId, job_id AS JobId, heartbeat_at AS HeartbeatAt;
         """;
 
@@ -159,7 +159,8 @@ public sealed partial class ResultsStore
     /// Ends every running attempt whose last heartbeat is older than <paramref name="olderThan"/> as interrupted,
     /// and sets their jobs to interrupted when no other attempt of them is still open.
     /// </summary>
-    public Task<IReadOnlyList<StaleAttempt>> MarkStaleAttemptsInterruptedAsync(TimeSpan olderThan, CancellationToken cancellationToken = default)
+    /// <param name="exceptHost">Leave attempts of this host alone (the caller can tell whether they live better than a heartbeat can).</param>
+    public Task<IReadOnlyList<StaleAttempt>> MarkStaleAttemptsInterruptedAsync(TimeSpan olderThan, string? exceptHost = null, CancellationToken cancellationToken = default)
     {
         if (olderThan <= TimeSpan.Zero)
         {
@@ -172,7 +173,7 @@ public sealed partial class ResultsStore
                 var now = _time.GetUtcNow();
                 var nowText = UtcText.From(now);
                 var stale = (await connection.QueryAsync<StaleAttemptRow>(new CommandDefinition(
-                    MarkStaleAttemptsSql, new { Now = nowText, Cutoff = UtcText.From(now - olderThan) }, transaction, cancellationToken: token))).ToList();
+                    MarkStaleAttemptsSql, new { Now = nowText, Cutoff = UtcText.From(now - olderThan), ExceptHost = exceptHost }, transaction, cancellationToken: token))).ToList();
                 if (stale.Count > 0)
                 {
                     var jobIdsJson = JsonSerializer.Serialize(stale.Select(row => row.JobId).Distinct());

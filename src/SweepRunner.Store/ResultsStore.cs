@@ -66,22 +66,41 @@ public sealed partial class ResultsStore : IScoringStore
 
         var connections = new SqliteConnectionFactory(Path.Combine(folder, DatabaseFileName));
         var retry = BusyRetry.Create();
-        var migration = await new SchemaMigrator(connections, retry, time).MigrateAsync(schemaVersion, cancellationToken);
+        MigrationReport migration;
+        try
+        {
+            migration = await new SchemaMigrator(connections, retry, time).MigrateAsync(schemaVersion, cancellationToken);
+        }
+        catch (Exception exception) when (ResultsDiskFullException.Means(exception, connections.DatabasePath))
+        {
+            throw new ResultsDiskFullException(connections.DatabasePath, exception);
+        }
+
         return new ResultsStore(folder, connections, retry, time, migration);
     }
 
     /// <summary>Runs <paramref name="work"/> in one immediate (write-locking) transaction, retried as a whole while the database is busy.</summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        await _retry.ExecuteAsync(
-            async token =>
-            {
-                await using var connection = await _connections.OpenAsync(token);
-                await using var transaction = connection.BeginTransaction(deferred: false);
-                var result = await work(connection, transaction, token);
-                await transaction.CommitAsync(token);
-                return result;
-            },
-            cancellationToken);
+    /// <exception cref="ResultsDiskFullException">The disk is full; the transaction was rolled back.</exception>
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _retry.ExecuteAsync(
+                async token =>
+                {
+                    await using var connection = await _connections.OpenAsync(token);
+                    await using var transaction = connection.BeginTransaction(deferred: false);
+                    var result = await work(connection, transaction, token);
+                    await transaction.CommitAsync(token);
+                    return result;
+                },
+                cancellationToken);
+        }
+        catch (Exception exception) when (ResultsDiskFullException.Means(exception, DatabasePath))
+        {
+            throw new ResultsDiskFullException(DatabasePath, exception);
+        }
+    }
 
     /// <summary>Runs <paramref name="work"/> in one read transaction, so that all its queries see the same state.</summary>
     private async Task<T> ReadAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>

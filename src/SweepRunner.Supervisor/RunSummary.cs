@@ -7,5 +7,8 @@ public sealed record JobRunResult(string JobId, string Label, AttemptOutcome Out
 /// <summary>How a run ended: one result per job it tried, in order.</summary>
 public sealed record RunSummary(string Sweep, string ResultsFolder, IReadOnlyList<JobRunResult> Jobs, int SkippedSucceeded, bool Stopped)
 {
+    /// <summary>Labels of jobs this run left alone because another process was training them.</summary>
+    public IReadOnlyList<string> BusyElsewhere { get; init; } = [];
+
     public int Count(AttemptOutcome outcome) => Jobs.Count(j => j.Outcome == outcome);
 }

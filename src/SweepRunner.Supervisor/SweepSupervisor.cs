@@ -1,10 +1,12 @@
 using Polly;
 using Polly.Retry;
+using SweepRunner.Core.Files;
 using SweepRunner.Core.Planning;
 using SweepRunner.Core.Running;
 using SweepRunner.Core.Settings;
 using SweepRunner.Core.Sweeps;
 using SweepRunner.Store;
+using SweepRunner.Store.Errors;
 using SweepRunner.Core.Results;
 
 namespace SweepRunner.Supervisor;
@@ -30,17 +32,27 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
         var measured = MeasuredStepTimes.From(await store.GetSpeedSamplesAsync());
         var plan = new Planner { SecondsPerStep = measured.SecondsPerStep }.Plan(sweep);
         await store.RegisterSweepAsync(PlanRegistration.From(plan));
-        var stale = (await store.MarkStaleAttemptsInterruptedAsync(options.StaleHeartbeat)).Count
-                    + await MarkOrphanedAttemptsInterruptedAsync(store, plan);
+        // This machine's attempts are alive exactly when their job lock is held; other machines' only tell by heartbeat.
+        var stale = await MarkOrphanedAttemptsInterruptedAsync(store, plan)
+                    + (await store.MarkStaleAttemptsInterruptedAsync(options.StaleHeartbeat, exceptHost: Environment.MachineName)).Count;
+        var removed = OrphanedTemporaryFiles.Remove(store.ResultsFolder, OrphanedTemporaryFiles.DefaultQuietTime, _time);
+        if (removed.Count > 0)
+            observer.Note($"removed {removed.Count} temporary file(s) ({removed.Bytes / 1048576.0:0.0} MB) that interrupted writes had left");
 
         var toRun = new List<PlannedJob>();
         var skipped = 0;
+        var busyBefore = new List<string>();
         foreach (var job in plan.UniqueJobs)
         {
             if (options.OnlyLabels is { } only && !only.Contains(job.Label)) continue;
             var state = await store.GetJobStateAsync(job.Id);
             if (state is JobState.Succeeded) { skipped++; continue; }
-            if (state is JobState.Running) { observer.Note($"{job.Label}: being trained by another running process; skipped"); continue; }
+            if (state is JobState.Running)
+            {
+                observer.Note($"{job.Label}: being trained by another running process; skipped");
+                busyBefore.Add(job.Label);
+                continue;
+            }
             if (state is JobState.Diverged) { observer.Note($"{job.Label}: diverged in an earlier run; not trained again (the same settings diverge again)"); continue; }
             toRun.Add(job);
         }
@@ -53,26 +65,28 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
         observer.Planned(plan, toRun, skipped, stale);
 
         var results = new List<JobRunResult>();
-        var outcomes = new Dictionary<string, JobFinished>(StringComparer.Ordinal);
+        var outcomes = new Outcomes();
         foreach (var group in toRun.GroupBy(j => (string)j.Settings[SettingsCatalog.BaseModel]!))
         {
             var pending = group.ToList();
             while (pending.Count > 0 && !stop.IsCancellationRequested)
             {
                 var crashed = await RunWithRetriesAsync(store, options, plan, pending, outcomes, stop, kill);
-                pending.RemoveAll(j => outcomes.ContainsKey(j.Id));
+                pending.RemoveAll(j => outcomes.Ended(j.Id));
                 if (crashed != null) pending.RemoveAll(j => j.Id == crashed);
             }
         }
         foreach (var job in toRun)
-            if (outcomes.TryGetValue(job.Id, out var finished))
+            if (outcomes.Finished.TryGetValue(job.Id, out var finished))
                 results.Add(new JobRunResult(job.Id, job.Label, finished.Outcome, finished.Error));
-        return new RunSummary(plan.Sweep.Name, store.ResultsFolder, results, skipped, stop.IsCancellationRequested);
+        var busy = busyBefore.Concat(toRun.Where(j => outcomes.Busy.Contains(j.Id)).Select(j => j.Label)).ToList();
+        return new RunSummary(plan.Sweep.Name, store.ResultsFolder, results, skipped, stop.IsCancellationRequested) { BusyElsewhere = busy };
     }
 
     /// <summary>
-    /// Open attempts of this sweep started on this machine by a process that no longer exists (a killed runner,
-    /// a power cut) are interrupted now rather than after their heartbeat goes stale.
+    /// Open attempts of this sweep started on this machine whose job lock nobody holds (a killed runner, a power cut, a
+    /// worker that is now a zombie or whose process id another program has since taken) are interrupted now rather
+    /// than after their heartbeat goes stale.
     /// </summary>
     static async Task<int> MarkOrphanedAttemptsInterruptedAsync(ResultsStore store, SweepPlan plan)
     {
@@ -80,24 +94,34 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
         foreach (var job in plan.UniqueJobs)
         foreach (var attempt in await store.GetAttemptsAsync(job.Id))
         {
-            if (attempt.Outcome is not null || attempt.Host != Environment.MachineName || IsRunning(attempt.ProcessId)) continue;
+            if (attempt.Outcome is not null || attempt.Host != Environment.MachineName || JobLock.IsHeld(store.ResultsFolder, job.Id)) continue;
             await store.FinishAttemptAsync(attempt.AttemptId, AttemptOutcome.Interrupted,
-                $"the process that ran it (pid {attempt.ProcessId}) is gone; its training state is resumed by the next run");
+                $"the process that ran it (pid {attempt.ProcessId}) no longer trains it (its job lock is free); its training state is resumed by the next run");
             marked++;
         }
         return marked;
     }
 
-    static bool IsRunning(int processId)
+    /// <summary>What the workers of one run reported: each job's end, and the jobs another process was training.</summary>
+    sealed class Outcomes
     {
-        try
+        public Dictionary<string, JobFinished> Finished { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> Busy { get; } = new(StringComparer.Ordinal);
+
+        public bool Ended(string jobId)
         {
-            using var process = System.Diagnostics.Process.GetProcessById(processId);
-            return !process.HasExited;
+            lock (this) return Finished.ContainsKey(jobId) || Busy.Contains(jobId);
         }
-        catch (ArgumentException)
+
+        public void Add(JobFinished finished)
         {
-            return false;
+            lock (this) Finished[finished.JobId] = finished;
+        }
+
+        public void AddBusy(string jobId)
+        {
+            lock (this) Busy.Add(jobId);
         }
     }
 
@@ -108,7 +132,7 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
 
     /// <summary>Runs the pending jobs in one worker; returns the id of a job that failed for good when the worker died, else null.</summary>
     async Task<string?> RunWithRetriesAsync(ResultsStore store, RunOptions options, SweepPlan plan, List<PlannedJob> pending,
-        Dictionary<string, JobFinished> outcomes, CancellationToken stop, CancellationToken kill)
+        Outcomes outcomes, CancellationToken stop, CancellationToken kill)
     {
         var retry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
         {
@@ -126,7 +150,7 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
         {
             return await retry.ExecuteAsync(async token =>
             {
-                var remaining = pending.Where(j => !outcomes.ContainsKey(j.Id)).ToList();
+                var remaining = pending.Where(j => !outcomes.Ended(j.Id)).ToList();
                 var (crashedJob, error, transient) = await RunWorkerAsync(store, options, plan, remaining, outcomes, stop, kill);
                 if (crashedJob != null && transient) throw new TransientWorkerFailure(crashedJob, error!);
                 return crashedJob;
@@ -134,7 +158,9 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
         }
         catch (TransientWorkerFailure e)
         {
-            outcomes[e.JobId] = new JobFinished(e.JobId, AttemptOutcome.Failed, e.Message + $" (gave up after {options.TransientRetries} retries)");
+            var gaveUp = new JobFinished(e.JobId, AttemptOutcome.Failed, e.Message + $" (gave up after {options.TransientRetries} retries)");
+            outcomes.Add(gaveUp);
+            observer.Worker(gaveUp);
             return e.JobId;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -144,7 +170,7 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
     }
 
     async Task<(string? CrashedJob, string? Error, bool Transient)> RunWorkerAsync(ResultsStore store, RunOptions options, SweepPlan plan,
-        IReadOnlyList<PlannedJob> jobs, Dictionary<string, JobFinished> outcomes, CancellationToken stop, CancellationToken kill)
+        IReadOnlyList<PlannedJob> jobs, Outcomes outcomes, CancellationToken stop, CancellationToken kill)
     {
         var assignment = new WorkerAssignment(plan.Sweep.Name, jobs.Select(j => j.Id).ToList(), store.ResultsFolder, options.Device, options.StateSaveMinutes);
         // The job the worker is training: started and not yet finished.
@@ -157,25 +183,45 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
                     current = started.JobId;
                     break;
                 case JobFinished finished:
-                    lock (outcomes) outcomes[finished.JobId] = finished;
+                    outcomes.Add(finished);
                     if (current == finished.JobId) current = null;
                     break;
+                case JobBusy busy:
+                    outcomes.AddBusy(busy.JobId);
+                    observer.Note($"{busy.Label}: being trained by another running process; skipped");
+                    return;
             }
             observer.Worker(message);
         });
         await using var onStop = stop.Register(worker.RequestStop);
         var exitCode = await worker.WaitAsync(kill);
-        if (exitCode == 0 || stop.IsCancellationRequested && current is null) return (null, null, false);
+        if (exitCode == WorkerExitCodes.DiskFull)
+            throw new ResultsDiskFullException(store.DatabasePath, new IOException(worker.StderrTail.Split('\n').LastOrDefault(l => l.Length > 0) ?? "the worker found the disk full"));
+        if (stop.IsCancellationRequested && current is null) return (null, null, false);
+        if (exitCode == 0)
+        {
+            // A worker ends by itself only when every job it was given ended; one that did not say so would otherwise
+            // be started again for the same jobs, forever.
+            foreach (var job in jobs.Where(j => !outcomes.Ended(j.Id)).ToList())
+            {
+                var unreported = new JobFinished(job.Id, AttemptOutcome.Failed, "the worker process ended (exit code 0) without reporting this job");
+                outcomes.Add(unreported);
+                observer.Worker(unreported);
+            }
+            return (null, null, false);
+        }
         if (current is not { } crashed)
         {
             // Died before or between jobs (could not start, could not load the base model): the jobs it was
             // given did not run, and would fail the same way in a new worker.
             var reason = $"worker process failed before training: {FailureKinds.DescribeExit(exitCode)}\n{worker.StderrTail}";
             await store.AddEventAsync(EventLevel.Error, reason, plan.Sweep.Name);
-            foreach (var job in jobs.Where(j => !outcomes.ContainsKey(j.Id)).ToList())
+            foreach (var job in jobs.Where(j => !outcomes.Ended(j.Id)).ToList())
             {
                 await store.SetJobStateAsync(job.Id, JobState.Failed);
-                lock (outcomes) outcomes[job.Id] = new JobFinished(job.Id, AttemptOutcome.Failed, reason);
+                var failed = new JobFinished(job.Id, AttemptOutcome.Failed, reason);
+                outcomes.Add(failed);
+                observer.Worker(failed);
             }
             return (null, null, false);
         }
@@ -187,7 +233,13 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
         var open = (await store.GetAttemptsAsync(crashed)).LastOrDefault(a => a.Outcome is null);
         if (open != null) await store.FinishAttemptAsync(open.AttemptId, AttemptOutcome.Failed, error);
         await store.AddEventAsync(EventLevel.Error, error, plan.Sweep.Name, crashed);
-        if (!transient) lock (outcomes) outcomes[crashed] = new JobFinished(crashed, AttemptOutcome.Failed, error);
+        if (!transient)
+        {
+            // The worker could not say so itself: the console shows the failure and counts the job as done.
+            var failed = new JobFinished(crashed, AttemptOutcome.Failed, error);
+            outcomes.Add(failed);
+            observer.Worker(failed);
+        }
         return (crashed, error, transient);
     }
 }

@@ -15,7 +15,7 @@ public sealed class LocalWorkerBackend(WorkerLaunch launch) : IWorkerBackend
         var arguments = new List<string>
         {
             "worker", "--sweep", assignment.SweepName, "--results", assignment.ResultsFolder, "--device", assignment.Device.Word(),
-            "--state-minutes", assignment.StateSaveMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--state-minutes", assignment.StateSaveMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--supervised",
         };
         foreach (var id in assignment.JobIds) arguments.AddRange(["--job", id]);
         return new WorkerProcess(launch, arguments, onMessage);
@@ -40,6 +40,8 @@ internal sealed partial class WorkerProcess : IRunningWorker
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            // Never written: it closes when this process ends, however it ends, and the worker then stops (--supervised).
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         foreach (var a in command.LeadingArguments.Concat(arguments)) start.ArgumentList.Add(a);

@@ -4,7 +4,9 @@ using SweepRunner.Core.Results;
 using SweepRunner.Core.Running;
 using SweepRunner.Core.Settings;
 using SweepRunner.Store;
+using SweepRunner.Store.Errors;
 using SweepRunner.Training.Data;
+using SweepRunner.Diffusion.Checkpoints;
 using SweepRunner.Diffusion.Model;
 using SweepRunner.Training.Optimizers;
 using SweepRunner.Training.Trainer;
@@ -25,6 +27,12 @@ namespace SweepRunner.Worker;
 public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emit, TimeProvider? time = null)
 {
     const int MetricsEvery = 10;
+
+    /// <summary>The LoRA metadata key naming the job that wrote the file, so a rerun can recognize its own finished file.</summary>
+    public const string JobIdMetadataKey = "sweeprunner_job_id";
+
+    // Another process may be probing the lock (to learn whether the job is alive) at the moment this one takes it.
+    static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(2);
     readonly TimeProvider _time = time ?? TimeProvider.System;
     readonly TestFault? _fault = TestFault.FromEnvironment();
     string? _loadedModel;
@@ -48,9 +56,14 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
             {
                 if (stop.IsCancellationRequested) break;
                 var job = Wait(store.GetJobSpecAsync(request.SweepName, id));
-                if (!RunJob(job, request, device, cache, stop)) return WorkerExitCodes.TransientFailure;
+                if (RunJob(job, request, device, cache, stop) is { } exitCode) return exitCode;
             }
             return 0;
+        }
+        catch (Exception e) when (IsDiskFull(e))
+        {
+            Console.Error.WriteLine($"error: the disk is full ({e.Message})");
+            return WorkerExitCodes.DiskFull;
         }
         finally
         {
@@ -58,17 +71,32 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         }
     }
 
-    /// <returns>False when the job failed for a transient reason and the process should end.</returns>
-    bool RunJob(JobSpec job, WorkerRequest request, Device device, LatentCache cache, CancellationToken stop)
+    /// <returns>The exit code to end the process with (a transient failure, a full disk), or null to go on.</returns>
+    int? RunJob(JobSpec job, WorkerRequest request, Device device, LatentCache cache, CancellationToken stop)
     {
         var settings = job.Settings;
         var folderName = SafeName(job.Label);
         var outputFolder = Path.Combine(request.ResultsFolder, job.SweepName, folderName);
         var outputName = settings[SettingsCatalog.OutputName] as string ?? folderName;
-        var trainingJob = new TrainingJob(settings, outputFolder, outputName, job.PreviewPrompts());
+        var trainingJob = new TrainingJob(settings, outputFolder, outputName, job.PreviewPrompts())
+        {
+            ExtraMetadata = new Dictionary<string, string> { [JobIdMetadataKey] = job.JobId },
+        };
+        // Held until the attempt is recorded as ended: no second process trains this job meanwhile.
+        using var jobLock = JobLock.TryAcquire(request.ResultsFolder, job.JobId, LockPatience);
+        if (jobLock is null)
+        {
+            emit(new JobBusy(job.JobId, job.Label));
+            return null;
+        }
+        if (IsFinishedLora(trainingJob, job))
+        {
+            RecordFinishedEarlier(trainingJob, job, request, device);
+            return null;
+        }
         var resumedFrom = File.Exists(trainingJob.StatePath) ? TrainingState.ReadPosition(trainingJob.StatePath).Step : 0;
 
-        var attemptId = Wait(store.StartAttemptAsync(new AttemptStart(job.JobId, Environment.MachineName, Environment.ProcessId, device.type.ToString().ToLowerInvariant(), resumedFrom)));
+        var attemptId = Wait(store.StartAttemptAsync(new AttemptStart(job.JobId, Environment.MachineName, Environment.ProcessId, DeviceName(device), resumedFrom)));
         emit(new JobStarted(job.JobId, job.Label, attemptId, resumedFrom, job.TotalSteps));
         using var heartbeat = new Timer(_ => _ = store.HeartbeatAsync(attemptId), null, request.HeartbeatInterval, request.HeartbeatInterval);
         var clock = Stopwatch.StartNew();
@@ -89,11 +117,18 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         {
             (outcome, error) = (AttemptOutcome.Diverged, e.Message);
         }
+        catch (Exception e) when (IsDiskFull(e))
+        {
+            heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
+            Console.Error.WriteLine($"error: the disk is full ({e.Message}); '{job.Label}' stopped, its last saved training state is kept");
+            TryRecordInterrupted(attemptId, $"the disk is full ({e.Message}); free space and run again to resume from the last saved state", Timings(loadSeconds, phases, clock));
+            return WorkerExitCodes.DiskFull;
+        }
         catch (Exception e) when (TransientFailure.Is(e))
         {
             Wait(store.FinishAttemptAsync(attemptId, AttemptOutcome.Failed, "transient: " + e.Message, Timings(loadSeconds, phases, clock)));
             Wait(store.AddEventAsync(EventLevel.Warning, $"'{job.Label}' failed for a transient reason: {e.Message}", job.SweepName, job.JobId));
-            return false;
+            return WorkerExitCodes.TransientFailure;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -104,8 +139,63 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         Wait(store.FinishAttemptAsync(attemptId, outcome, error, Timings(loadSeconds, phases, clock)));
         if (error != null) Wait(store.AddEventAsync(outcome == AttemptOutcome.Interrupted ? EventLevel.Info : EventLevel.Error, $"'{job.Label}': {error}", job.SweepName, job.JobId));
         emit(new JobFinished(job.JobId, outcome, error));
-        return true;
+        return null;
     }
+
+    bool IsDiskFull(Exception e)
+    {
+        for (Exception? inner = e; inner != null; inner = inner.InnerException)
+            if (inner is ResultsDiskFullException || ResultsDiskFullException.Means(inner, store.DatabasePath)) return true;
+        return false;
+    }
+
+    /// <summary>Records the attempt as interrupted if the disk still takes it; otherwise the next run sees its lock free and does.</summary>
+    void TryRecordInterrupted(long attemptId, string reason, PhaseTimings timings)
+    {
+        try
+        {
+            Wait(store.FinishAttemptAsync(attemptId, AttemptOutcome.Interrupted, reason, timings));
+        }
+        catch (ResultsDiskFullException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Whether the job's final LoRA is already in place, written by an earlier attempt of this very job that died before
+    /// it recorded its success. The file is renamed into place complete, after the last previews, so its presence with
+    /// this job's id and all its steps in the metadata means the training finished.
+    /// </summary>
+    static bool IsFinishedLora(TrainingJob trainingJob, JobSpec job)
+    {
+        if (!File.Exists(trainingJob.FinalLoraPath)) return false;
+        try
+        {
+            var metadata = SafetensorsFile.ReadHeader(trainingJob.FinalLoraPath).Metadata;
+            return metadata.GetValueOrDefault(JobIdMetadataKey) == job.JobId
+                   && metadata.GetValueOrDefault("ss_steps") == job.TotalSteps.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (SafetensorsFormatException)
+        {
+            return false;
+        }
+    }
+
+    void RecordFinishedEarlier(TrainingJob trainingJob, JobSpec job, WorkerRequest request, Device device)
+    {
+        var attemptId = Wait(store.StartAttemptAsync(new AttemptStart(job.JobId, Environment.MachineName, Environment.ProcessId, DeviceName(device), job.TotalSteps)));
+        emit(new JobStarted(job.JobId, job.Label, attemptId, job.TotalSteps, job.TotalSteps));
+        var epochs = job.Settings[SettingsCatalog.Epochs] is long e ? e : 1;
+        Wait(store.RecordCheckpointAsync(attemptId, epochs, ArtifactFile.Describe(request.ResultsFolder, trainingJob.FinalLoraPath)));
+        if (File.Exists(trainingJob.StatePath)) File.Delete(trainingJob.StatePath);
+        Wait(store.FinishAttemptAsync(attemptId, AttemptOutcome.Succeeded, null, new PhaseTimings(0, 0, 0, 0, 0)));
+        Wait(store.AddEventAsync(EventLevel.Info,
+            $"'{job.Label}': its final LoRA was complete, written by an earlier attempt that ended before recording it; recorded as succeeded without training again",
+            job.SweepName, job.JobId));
+        emit(new JobFinished(job.JobId, AttemptOutcome.Succeeded, null));
+    }
+
+    static string DeviceName(Device device) => device.type.ToString().ToLowerInvariant();
 
     (AttemptOutcome, string?) Train(LoraTrainer trainer, TrainingJob trainingJob, JobSpec job, TrainingDataset dataset, long attemptId,
         WorkerRequest request, bool resume, CancellationToken stop)
@@ -130,8 +220,12 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
                     emit(new JobProgress(job.JobId, progress.Epoch, progress.Step, progress.TotalSteps, progress.Loss, progress.LearningRate, progress.SamplesPerSecond));
                 }
             },
-            LoraSaved = saved => Wait(store.RecordCheckpointAsync(attemptId, saved.IsFinal ? job.Settings[SettingsCatalog.Epochs] is long e ? e : saved.Epoch : saved.Epoch,
-                ArtifactFile.Describe(request.ResultsFolder, saved.Path))),
+            LoraSaved = saved =>
+            {
+                if (saved.IsFinal) _fault?.CheckFinalLora(job.Label);
+                Wait(store.RecordCheckpointAsync(attemptId, saved.IsFinal ? job.Settings[SettingsCatalog.Epochs] is long e ? e : saved.Epoch : saved.Epoch,
+                    ArtifactFile.Describe(request.ResultsFolder, saved.Path)));
+            },
             PreviewSaved = saved => Wait(store.RecordPreviewAsync(attemptId, Preview(trainingJob, job, saved, request.ResultsFolder))),
             PauseAfterStep = step =>
             {

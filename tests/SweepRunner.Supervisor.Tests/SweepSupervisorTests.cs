@@ -1,6 +1,8 @@
+using SweepRunner.Core.Files;
 using SweepRunner.Core.Planning;
 using SweepRunner.Core.Results;
 using SweepRunner.Core.Running;
+using SweepRunner.Core.Sweeps;
 using SweepRunner.Store;
 
 namespace SweepRunner.Supervisor.Tests;
@@ -71,18 +73,96 @@ public sealed class SweepSupervisorTests : IDisposable
         Assert.Contains($"exit code {WorkerExitCodes.TransientFailure}", attempts[0].ErrorText);
     }
 
+    /// <summary>Registers the sweep as a run would and opens an attempt of <paramref name="label"/> as this process, on this machine.</summary>
+    async Task<(string JobId, long AttemptId)> OpenAttemptAsync(string sweep, string label)
+    {
+        var plan = new Planner().Plan(SweepFileParser.Load(sweep));
+        var store = await ResultsStore.OpenAsync(Results);
+        await store.RegisterSweepAsync(PlanRegistration.From(plan));
+        var job = plan.UniqueJobs.Single(j => j.Label == label);
+        return (job.Id, await store.StartAttemptAsync(new AttemptStart(job.Id, Environment.MachineName, Environment.ProcessId, "cpu")));
+    }
+
+    [Fact]
+    public async Task An_attempt_whose_process_id_is_alive_but_whose_job_lock_is_free_is_interrupted_and_trained_again()
+    {
+        // The attempt's process id is this test's, alive: what a reused process id (or a zombie) looks like to a pid check.
+        var sweep = WriteSweep();
+        var (jobId, attemptId) = await OpenAttemptAsync(sweep, "a");
+
+        var summary = await new SweepSupervisor(new InProcessBackend(Results), new Notes()).RunAsync(new RunOptions(sweep, Results, TrainingDevice.Cpu), CancellationToken.None, CancellationToken.None);
+
+        Assert.Equal(["a", "b"], summary.Jobs.Select(j => j.Label));
+        Assert.All(summary.Jobs, j => Assert.Equal(AttemptOutcome.Succeeded, j.Outcome));
+        var first = (await (await ResultsStore.OpenAsync(Results)).GetAttemptsAsync(jobId)).First(a => a.AttemptId == attemptId);
+        Assert.Equal(AttemptOutcome.Interrupted, first.Outcome);
+        Assert.Contains("job lock is free", first.ErrorText);
+    }
+
+    [Fact]
+    public async Task A_job_whose_lock_another_process_holds_is_left_to_it_and_named_in_the_summary()
+    {
+        var sweep = WriteSweep();
+        var (jobId, attemptId) = await OpenAttemptAsync(sweep, "a");
+        using var trainingElsewhere = JobLock.TryAcquire(Results, jobId)!;
+        var observer = new Notes();
+
+        var summary = await new SweepSupervisor(new InProcessBackend(Results), observer).RunAsync(new RunOptions(sweep, Results, TrainingDevice.Cpu), CancellationToken.None, CancellationToken.None);
+
+        Assert.Equal(["b"], summary.Jobs.Select(j => j.Label));
+        Assert.Equal(["a"], summary.BusyElsewhere);
+        Assert.Contains("a: being trained by another running process; skipped", observer.Lines);
+        var attempt = Assert.Single(await (await ResultsStore.OpenAsync(Results)).GetAttemptsAsync(jobId));
+        Assert.Equal((attemptId, (AttemptOutcome?)null), (attempt.AttemptId, attempt.Outcome));
+    }
+
+    [Fact]
+    public async Task Temporary_files_that_interrupted_writes_left_are_removed_when_a_run_starts()
+    {
+        var jobFolder = Path.Combine(Results, "seam", "a");
+        Directory.CreateDirectory(jobFolder);
+        var orphan = Path.Combine(jobFolder, AtomicFile.TemporaryNameFor("a-state.safetensors"));
+        File.WriteAllBytes(orphan, new byte[3 << 20]);
+        File.SetLastWriteTimeUtc(orphan, DateTime.UtcNow - TimeSpan.FromHours(1));
+        var observer = new Notes();
+
+        await new SweepSupervisor(new InProcessBackend(Results), observer).RunAsync(new RunOptions(WriteSweep(), Results, TrainingDevice.Cpu), CancellationToken.None, CancellationToken.None);
+
+        Assert.False(File.Exists(orphan));
+        Assert.Contains("removed 1 temporary file(s) (3.0 MB) that interrupted writes had left", observer.Lines);
+    }
+
+    [Fact]
+    public async Task A_worker_killed_mid_job_is_reported_as_that_job_failing_and_the_next_worker_trains_the_rest()
+    {
+        var observer = new Notes();
+        var backend = new InProcessBackend(Results, crashFirstWorkerWith: 137);
+
+        var summary = await new SweepSupervisor(backend, observer).RunAsync(new RunOptions(WriteSweep(), Results, TrainingDevice.Cpu), CancellationToken.None, CancellationToken.None);
+
+        Assert.Equal([AttemptOutcome.Failed, AttemptOutcome.Succeeded], summary.Jobs.Select(j => j.Outcome));
+        var finished = observer.Messages.OfType<JobFinished>().ToList();
+        Assert.Equal([summary.Jobs[0].JobId, summary.Jobs[1].JobId], finished.Select(f => f.JobId));
+        Assert.StartsWith("worker process died while training 'a': exit code 137 (killed by signal 9, SIGKILL)", finished[0].Error);
+    }
+
     sealed class Notes : IRunObserver
     {
         public List<string> Lines { get; } = [];
 
+        public List<WorkerMessage> Messages { get; } = [];
+
         public void Planned(SweepPlan plan, IReadOnlyList<PlannedJob> toRun, int skippedSucceeded, int markedInterrupted) { }
 
-        public void Worker(WorkerMessage message) { }
+        public void Worker(WorkerMessage message)
+        {
+            lock (Messages) Messages.Add(message);
+        }
 
         public void Note(string text) => Lines.Add(text);
     }
 
-    sealed class InProcessBackend(string results, Action? onStart = null, bool failFirstWorkerTransiently = false) : IWorkerBackend
+    sealed class InProcessBackend(string results, Action? onStart = null, bool failFirstWorkerTransiently = false, int? crashFirstWorkerWith = null) : IWorkerBackend
     {
         public List<WorkerAssignment> Assignments { get; } = [];
 
@@ -102,6 +182,7 @@ public sealed class SweepSupervisorTests : IDisposable
                     var attempt = await store.StartAttemptAsync(new AttemptStart(id, Environment.MachineName, Environment.ProcessId, "cpu"));
                     onMessage(new JobStarted(id, spec.Label, attempt, 0, spec.TotalSteps));
                     if (failNow) return WorkerExitCodes.TransientFailure;
+                    if (crashFirstWorkerWith is { } code && Assignments.Count == 1) return code;
                     TrainedSpecs.Add(spec);
                     await store.FinishAttemptAsync(attempt, AttemptOutcome.Succeeded);
                     onMessage(new JobFinished(id, AttemptOutcome.Succeeded, null));

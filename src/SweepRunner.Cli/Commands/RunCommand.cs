@@ -1,3 +1,4 @@
+using SweepRunner.Core.Results;
 using SweepRunner.Core.Running;
 using System.ComponentModel;
 using Spectre.Console;
@@ -39,6 +40,15 @@ public sealed class RunCommand(CliConsole console) : AsyncCommand<RunCommand.Set
             : ValidationResult.Success();
     }
 
+    /// <summary>
+    /// 130 when stopped by a signal; 1 when any job failed, timed out or was interrupted; else 0 (a diverged job is a
+    /// result, and a job another process is training is that process's to report).
+    /// </summary>
+    public static int ExitCodeOf(RunSummary summary) =>
+        summary.Stopped ? ExitCodes.Stopped
+        : summary.Jobs.Any(j => j.Outcome is AttemptOutcome.Failed or AttemptOutcome.TimedOut or AttemptOutcome.Interrupted) ? ExitCodes.Failed
+        : ExitCodes.Ok;
+
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
     {
         using var signals = new StopSignals(() => console.Error.WriteLine("stopping after the current job saves its state (Ctrl-C again to stop at once)"));
@@ -50,7 +60,7 @@ public sealed class RunCommand(CliConsole console) : AsyncCommand<RunCommand.Set
         {
             var summary = await new SweepSupervisor(new LocalWorkerBackend(SelfCommand.Worker()), observer).RunAsync(options, signals.Stop, signals.Kill);
             observer.Finish(summary);
-            return summary.Stopped ? 130 : ExitCodes.Ok;
+            return ExitCodeOf(summary);
         }
         catch (SweepValidationException e)
         {

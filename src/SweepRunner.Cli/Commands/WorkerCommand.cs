@@ -32,9 +32,35 @@ public sealed class WorkerCommand(CliConsole console) : AsyncCommand<WorkerComma
         [Description("Save the training state this often (default 10).")]
         public double StateMinutes { get; init; } = 10;
 
+        [CommandOption("--supervised")]
+        [Description("Stop (saving the training state) when standard input closes, that is, when the supervisor that started this worker ends.")]
+        public bool Supervised { get; init; }
+
         public override Spectre.Console.ValidationResult Validate() =>
             Sweep.Length == 0 ? Spectre.Console.ValidationResult.Error("--sweep <NAME> is required: the sweep whose job specs the worker trains")
             : Spectre.Console.ValidationResult.Success();
+    }
+
+    /// <summary>
+    /// The supervisor never writes to the worker's standard input; the pipe closes when the supervisor ends, however it
+    /// ends (a SIGKILL included), and then the worker saves its state and stops rather than train on unwatched.
+    /// </summary>
+    static void StopWhenInputCloses(StopSignals signals)
+    {
+        var watcher = new Thread(() =>
+        {
+            using var input = Console.OpenStandardInput();
+            var buffer = new byte[256];
+            try
+            {
+                while (input.Read(buffer) > 0) { }
+            }
+            catch (IOException)
+            {
+            }
+            signals.RequestStop();
+        }) { IsBackground = true, Name = "supervisor watch" };
+        watcher.Start();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
@@ -51,13 +77,21 @@ public sealed class WorkerCommand(CliConsole console) : AsyncCommand<WorkerComma
             await console.Error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.Failed;
         }
+        if (settings.Supervised) StopWhenInputCloses(signals);
         var output = console.Out;
         var worker = new TrainingWorker(store, message =>
         {
             lock (output)
             {
-                output.WriteLine(message.ToLine());
-                output.Flush();
+                try
+                {
+                    output.WriteLine(message.ToLine());
+                    output.Flush();
+                }
+                catch (IOException)
+                {
+                    // The supervisor is gone (a broken pipe); the store holds the record, and the worker is stopping.
+                }
             }
         });
         var request = new WorkerRequest(settings.Sweep, Path.GetFullPath(settings.Results), settings.Device, settings.Jobs)

@@ -16,8 +16,9 @@ public static class CliApp
         {
             return Create(console).Run(args);
         }
-        catch (DatabaseTooNewException e)
+        catch (Exception e) when (e is DatabaseTooNewException or ResultsDiskFullException)
         {
+            // Nothing wrong with what the user typed: a newer database, a full disk. The message says what to do.
             console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.Failed;
         }

@@ -35,6 +35,17 @@ public sealed class StopSignals : IDisposable
 
     public CancellationToken Kill => _kill.Token;
 
+    /// <summary>Asks for the graceful stop, as a first signal would; later calls do nothing.</summary>
+    public void RequestStop()
+    {
+        lock (_stop)
+        {
+            if (_stop.IsCancellationRequested) return;
+            _onFirst?.Invoke();
+            _stop.Cancel();
+        }
+    }
+
     void Signal()
     {
         if (_stop.IsCancellationRequested)

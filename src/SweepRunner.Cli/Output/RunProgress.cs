@@ -73,6 +73,7 @@ public sealed class RunProgress(IAnsiConsole console) : IRunObserver
     {
         Line($"{summary.Sweep}: {summary.Count(AttemptOutcome.Succeeded)} succeeded, {summary.Count(AttemptOutcome.Failed)} failed, {summary.Count(AttemptOutcome.Diverged)} diverged, " +
              $"{summary.Count(AttemptOutcome.TimedOut)} timed out, {summary.Count(AttemptOutcome.Interrupted)} interrupted; {summary.SkippedSucceeded} had succeeded before" +
+             (summary.BusyElsewhere.Count > 0 ? $"; {summary.BusyElsewhere.Count} left to the other process training them ({string.Join(", ", summary.BusyElsewhere)})" : "") +
              (summary.Stopped ? " (stopped early: run the same command again to resume)" : ""));
         Line($"results: {summary.ResultsFolder}");
         Line($"next: sweeprunner status {summary.Sweep} --results {summary.ResultsFolder}");

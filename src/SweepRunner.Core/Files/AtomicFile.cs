@@ -17,7 +17,7 @@ public static class AtomicFile
         var folder = Path.GetDirectoryName(fullPath)
             ?? throw new ArgumentException($"'{path}' has no parent folder to write into.", nameof(path));
         Directory.CreateDirectory(folder);
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        var temporary = Path.Combine(folder, TemporaryNameFor(Path.GetFileName(fullPath)));
         try
         {
             T result;
@@ -46,6 +46,16 @@ public static class AtomicFile
             return true;
         });
     }
+
+    /// <summary>The name a write to <paramref name="fileName"/> goes to first: <c>.&lt;name&gt;.&lt;32 hex digits&gt;.tmp</c>, held open without sharing while written.</summary>
+    public static string TemporaryNameFor(string fileName) => $".{fileName}.{Guid.NewGuid():N}.tmp";
+
+    /// <summary>Whether <paramref name="fileName"/> has the shape of <see cref="TemporaryNameFor"/>'s names.</summary>
+    public static bool IsTemporaryName(string fileName) =>
+        fileName.Length >= 2 + 37 && fileName[0] == '.' && fileName.EndsWith(".tmp", StringComparison.Ordinal)
+        && fileName[^37] == '.' && !fileName.AsSpan(fileName.Length - 36, 32).ContainsAnyExcept(LowerHexDigits);
+
+    static readonly System.Buffers.SearchValues<char> LowerHexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     static void TryDelete(string path)
     {

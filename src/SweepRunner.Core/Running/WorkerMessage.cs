@@ -14,6 +14,7 @@ namespace SweepRunner.Core.Running;
 [JsonDerivedType(typeof(JobStarted), "job-started")]
 [JsonDerivedType(typeof(JobProgress), "progress")]
 [JsonDerivedType(typeof(JobFinished), "job-finished")]
+[JsonDerivedType(typeof(JobBusy), "job-busy")]
 public abstract record WorkerMessage
 {
     public const string Prefix = "@sweeprunner ";
@@ -45,6 +46,9 @@ public sealed record JobProgress(string JobId, int Epoch, long Step, long TotalS
 
 /// <summary>On the line, the outcome is the store's word for it: succeeded, failed, diverged, interrupted, timed-out.</summary>
 public sealed record JobFinished(string JobId, [property: JsonConverter(typeof(OutcomeWord))] AttemptOutcome Outcome, string? Error) : WorkerMessage;
+
+/// <summary>The job was not trained: another process holds its <see cref="JobLock"/>, that is, trains it now.</summary>
+public sealed record JobBusy(string JobId, string Label) : WorkerMessage;
 
 /// <summary>Writes and reads an <see cref="AttemptOutcome"/> as its <see cref="StoredNames"/> word.</summary>
 sealed class OutcomeWord : JsonConverter<AttemptOutcome>

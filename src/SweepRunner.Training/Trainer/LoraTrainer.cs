@@ -232,7 +232,7 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
                 FinishEpoch();
             }
             _epoch = s.Epochs;
-            SaveLora(Path.Combine(job.OutputFolder, job.OutputName + ".safetensors"), s.Epochs, true);
+            SaveLora(job.FinalLoraPath, s.Epochs, true);
             if (File.Exists(job.StatePath)) File.Delete(job.StatePath);
             return Result(true, null);
         }
@@ -345,6 +345,7 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
         {
             var hash = network.ComputeModelHash(s.SaveDtype);
             var metadata = KohyaMetadata.Build(_metadata!, epoch, _step, trainer._time.GetUtcNow(), hash, trainer.TimeZone);
+            foreach (var (key, value) in job.ExtraMetadata) metadata[key] = value;
             var written = network.Save(path, s.SaveDtype, metadata);
             var saved = new SavedLoraFile(written.Path, epoch, _step, written.ModelHash, final);
             _files.Add(saved);

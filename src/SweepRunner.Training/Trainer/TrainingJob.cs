@@ -16,6 +16,12 @@ public sealed record TrainingJob(
     /// <summary>A training state written by an earlier, interrupted run of this job to continue from; null starts afresh.</summary>
     public string? ResumeFrom { get; init; }
 
+    /// <summary>Keys added to every LoRA file's metadata (after kohya's), e.g. what identifies the job that wrote it.</summary>
+    public IReadOnlyDictionary<string, string> ExtraMetadata { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The final LoRA file: <c>{name}.safetensors</c>.</summary>
+    public string FinalLoraPath => Path.Combine(OutputFolder, OutputName + ".safetensors");
+
     /// <summary>Where this run's training state is written when it pauses or is cancelled.</summary>
     public string StatePath => Path.Combine(OutputFolder, OutputName + "-state.safetensors");
 }
