@@ -48,13 +48,16 @@ public sealed class StopSignals : IDisposable
 
     void Signal()
     {
-        if (_stop.IsCancellationRequested)
+        lock (_stop)
         {
-            _kill.Cancel();
-            return;
+            if (_stop.IsCancellationRequested)
+            {
+                _kill.Cancel();
+                return;
+            }
+            _onFirst?.Invoke();
+            _stop.Cancel();
         }
-        _onFirst?.Invoke();
-        _stop.Cancel();
     }
 
     public void Dispose()

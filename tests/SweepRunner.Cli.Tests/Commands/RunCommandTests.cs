@@ -13,31 +13,9 @@ public class RunCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    string Sweep(int epochs, int saveEvery, params string[] patterns)
-    {
-        var dataset = Path.Combine(CliProcess.RepoRoot, "datasets", "demo-person").Replace('\\', '/');
-        var path = Path.Combine(_root, "runtest.yaml");
-        File.WriteAllText(path, $"""
-            name: runtest
-            dataset: {dataset}
-            base:
-              pretrained_model_name_or_path: demo
-              resolution: 64
-              max_train_epochs: {epochs}
-              num_repeats: 1
-              train_batch_size: 4
-              network_dim: 4
-              network_alpha: 4
-              learning_rate: 1e-3
-              save_every_n_epochs: {saveEvery}
-              seed: 7
-            list:
-            {string.Join("\n", patterns.Select(p => "  - " + p))}
-            """);
-        return path;
-    }
+    string Sweep(int epochs, int saveEvery, params string[] patterns) => RunTestSweep.Write(_root, epochs, saveEvery, patterns);
 
-    static async Task<SweepStatus> Status(string results) => await (await ResultsStore.OpenAsync(results)).GetSweepStatusAsync("runtest");
+    static Task<SweepStatus> Status(string results) => RunTestSweep.Status(results);
 
     [Fact]
     public async Task AJobThatCrashesTheWorkerFailsAloneAndTheNextJobRuns()
@@ -45,7 +23,10 @@ public class RunCommandTests : IDisposable
         var results = Path.Combine(_root, "results");
         var run = CliProcess.Run(CliProcess.RepoRoot, new Dictionary<string, string> { ["SWEEPRUNNER_TEST_CRASH"] = "a:2" },
             "run", Sweep(2, 1, "{ label: a }", "{ label: b, network_alpha: 2 }"), "--results", results);
-        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        Assert.True(run.ExitCode == 1, run.Out + run.Error);
+        // The console says which job the dead worker took with it, and goes on counting.
+        Assert.Contains("  a: failed: worker process died while training 'a': exit code 134 (killed by signal 6, SIGABRT)", run.Out);
+        Assert.Contains("[2/2] b", run.Out);
         var status = await Status(results);
         Assert.Equal(JobState.Failed, status.Jobs.Single(j => j.Label == "a").State);
         Assert.Equal(JobState.Succeeded, status.Jobs.Single(j => j.Label == "b").State);
@@ -91,7 +72,7 @@ public class RunCommandTests : IDisposable
             runner.ErrorDataReceived += (_, _) => { };
             runner.BeginOutputReadLine();
             runner.BeginErrorReadLine();
-            var workerPid = await WaitForStepAsync(killed, 30, TimeSpan.FromMinutes(5));
+            var workerPid = await RunTestSweep.WaitForStepAsync(killed, 30, TimeSpan.FromMinutes(5));
             // A power cut: the supervisor and its worker die at once, mid-job, without saving anything.
             using var worker = Process.GetProcessById(workerPid);
             worker.Kill();
@@ -165,34 +146,5 @@ public class RunCommandTests : IDisposable
         Assert.Equal(2, next.ExitCode);
         Assert.Contains("runtest.yaml:2:", next.Error);
         Assert.Contains("not valid YAML", next.Error);
-    }
-
-    static async Task<SweepStatus?> TryStatus(string results)
-    {
-        try
-        {
-            return await Status(results);
-        }
-        catch (SweepRunner.Core.Results.ResultsStoreException)
-        {
-            return null; // not registered yet
-        }
-    }
-
-    /// <summary>Waits until the running attempt has logged <paramref name="step"/>; returns its worker's process id.</summary>
-    static async Task<int> WaitForStepAsync(string results, long step, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (File.Exists(Path.Combine(results, ResultsStore.DatabaseFileName)) && await TryStatus(results) is { } status)
-            {
-                var job = status.Jobs.Single();
-                if (job.LastStep >= step)
-                    return (await (await ResultsStore.OpenAsync(results)).GetAttemptsAsync(job.JobId)).Single(a => a.Outcome is null).ProcessId;
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"the job did not reach step {step}");
     }
 }
