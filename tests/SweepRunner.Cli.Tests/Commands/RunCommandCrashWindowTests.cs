@@ -107,7 +107,7 @@ public class RunCommandCrashWindowTests : IDisposable
     {
         using var disk = new SmallDisk(64);
         var results = Path.Combine(disk.Path, "results");
-        var sweep = RunTestSweep.Write(_root, 40, 5, "{ label: a }");
+        var sweep = RunTestSweep.Write(_root, 15, 5, "{ label: a }");
         var output = new System.Text.StringBuilder();
         using (var runner = Start(sweep, results, output))
         {
