@@ -89,9 +89,9 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
             emit(new JobBusy(job.JobId, job.Label));
             return null;
         }
-        if (IsFinishedLora(trainingJob, job))
+        if (FinishedLoraEpoch(trainingJob, job) is { } finalEpoch)
         {
-            RecordFinishedEarlier(trainingJob, job, request, device);
+            RecordFinishedEarlier(trainingJob, job, finalEpoch, request, device);
             return null;
         }
         var resumedFrom = File.Exists(trainingJob.StatePath) ? TrainingState.ReadPosition(trainingJob.StatePath).Step : 0;
@@ -164,29 +164,29 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
     /// <summary>
     /// Whether the job's final LoRA is already in place, written by an earlier attempt of this very job that died before
     /// it recorded its success. The file is renamed into place complete, after the last previews, so its presence with
-    /// this job's id and all its steps in the metadata means the training finished.
+    /// this job's id and all its steps in the metadata means the training finished. Returns its epoch (ss_epoch), or null.
     /// </summary>
-    static bool IsFinishedLora(TrainingJob trainingJob, JobSpec job)
+    static long? FinishedLoraEpoch(TrainingJob trainingJob, JobSpec job)
     {
-        if (!File.Exists(trainingJob.FinalLoraPath)) return false;
+        if (!File.Exists(trainingJob.FinalLoraPath)) return null;
         try
         {
             var metadata = SafetensorsFile.ReadHeader(trainingJob.FinalLoraPath).Metadata;
-            return metadata.GetValueOrDefault(JobIdMetadataKey) == job.JobId
-                   && metadata.GetValueOrDefault("ss_steps") == job.TotalSteps.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var complete = metadata.GetValueOrDefault(JobIdMetadataKey) == job.JobId
+                           && metadata.GetValueOrDefault("ss_steps") == job.TotalSteps.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return complete && long.TryParse(metadata.GetValueOrDefault("ss_epoch"), System.Globalization.CultureInfo.InvariantCulture, out var epoch) ? epoch : null;
         }
         catch (SafetensorsFormatException)
         {
-            return false;
+            return null;
         }
     }
 
-    void RecordFinishedEarlier(TrainingJob trainingJob, JobSpec job, WorkerRequest request, Device device)
+    void RecordFinishedEarlier(TrainingJob trainingJob, JobSpec job, long finalEpoch, WorkerRequest request, Device device)
     {
         var attemptId = Wait(store.StartAttemptAsync(new AttemptStart(job.JobId, Environment.MachineName, Environment.ProcessId, DeviceName(device), job.TotalSteps)));
         emit(new JobStarted(job.JobId, job.Label, attemptId, job.TotalSteps, job.TotalSteps));
-        var epochs = job.Settings[SettingsCatalog.Epochs] is long e ? e : 1;
-        Wait(store.RecordCheckpointAsync(attemptId, epochs, ArtifactFile.Describe(request.ResultsFolder, trainingJob.FinalLoraPath)));
+        Wait(store.RecordCheckpointAsync(attemptId, finalEpoch, ArtifactFile.Describe(request.ResultsFolder, trainingJob.FinalLoraPath)));
         if (File.Exists(trainingJob.StatePath)) File.Delete(trainingJob.StatePath);
         Wait(store.FinishAttemptAsync(attemptId, AttemptOutcome.Succeeded, null, new PhaseTimings(0, 0, 0, 0, 0)));
         Wait(store.AddEventAsync(EventLevel.Info,
