@@ -5,7 +5,10 @@ using SweepRunner.Store.Time;
 
 namespace SweepRunner.Store;
 
-/// <summary>Checkpoints (LoRA files) and preview images: files on disk, recorded by relative path, size and SHA-256.</summary>
+/// <summary>
+/// Checkpoints (LoRA files) and preview images: files on disk, recorded by relative path, size and SHA-256;
+/// checkpoints also by the data hash of their safetensors file (previews are PNGs and have none).
+/// </summary>
 public sealed partial class ResultsStore
 {
     private const string JobOfAttemptSql = "SELECT job_id FROM attempts WHERE id = @AttemptId;";
@@ -13,14 +16,15 @@ public sealed partial class ResultsStore
     // Training a job again replaces its file for that epoch; the row (and so what refers to it) stays.
     private const string UpsertCheckpointSql =
         """
-        INSERT INTO checkpoints (job_id, attempt_id, epoch, path, sha256, bytes, created_at)
-        VALUES (@JobId, @AttemptId, @Epoch, @Path, @Sha256, @Bytes, @Now)
+        INSERT INTO checkpoints (job_id, attempt_id, epoch, path, sha256, bytes, created_at, data_sha256)
+        VALUES (@JobId, @AttemptId, @Epoch, @Path, @Sha256, @Bytes, @Now, @DataSha256)
         ON CONFLICT (job_id, epoch) DO UPDATE SET
-            attempt_id = excluded.attempt_id,
-            path       = excluded.path,
-            sha256     = excluded.sha256,
-            bytes      = excluded.bytes,
-            created_at = excluded.created_at;
+            attempt_id  = excluded.attempt_id,
+            path        = excluded.path,
+            sha256      = excluded.sha256,
+            bytes       = excluded.bytes,
+            created_at  = excluded.created_at,
+            data_sha256 = excluded.data_sha256;
         """;
 
     // Upserting keeps the preview's id, so scores given to an earlier rendering stay attached to the same prompt and epoch.
@@ -49,7 +53,8 @@ public sealed partial class ResultsStore
 
     private const string CheckpointsOfJobSql =
         """
-        SELECT job_id AS JobId, attempt_id AS AttemptId, epoch AS Epoch, path AS Path, sha256 AS Sha256, bytes AS Bytes, created_at AS CreatedAt
+        SELECT job_id AS JobId, attempt_id AS AttemptId, epoch AS Epoch, path AS Path, sha256 AS Sha256, bytes AS Bytes, created_at AS CreatedAt,
+               data_sha256 AS DataSha256
         FROM checkpoints
         WHERE job_id = @JobId
         ORDER BY epoch;
@@ -80,14 +85,17 @@ public sealed partial class ResultsStore
                 var jobId = await JobOfAttemptAsync(connection, transaction, attemptId, token);
                 await connection.ExecuteAsync(new CommandDefinition(
                     UpsertCheckpointSql,
-                    new { JobId = jobId, AttemptId = attemptId, Epoch = epoch, Path = file.RelativePath, file.Sha256, file.Bytes, Now = Now() },
+                    new { JobId = jobId, AttemptId = attemptId, Epoch = epoch, Path = file.RelativePath, file.Sha256, file.Bytes, Now = Now(), file.DataSha256 },
                     transaction,
                     cancellationToken: token));
                 return jobId;
             },
             cancellationToken);
 
-    /// <summary>Records a preview image an attempt sampled, and returns its id (the target of preview scores).</summary>
+    /// <summary>
+    /// Records a preview image an attempt sampled, and returns its id (the target of preview scores). Previews are
+    /// PNGs: a <see cref="ArtifactFile.DataSha256"/> is not stored for them.
+    /// </summary>
     public Task<long> RecordPreviewAsync(long attemptId, PreviewImage preview, CancellationToken cancellationToken = default) =>
         WriteAsync(
             async (connection, transaction, token) =>
@@ -127,7 +135,7 @@ public sealed partial class ResultsStore
                 var rows = await connection.QueryAsync<CheckpointRow>(new CommandDefinition(
                     CheckpointsOfJobSql, new { JobId = jobId }, transaction, cancellationToken: token));
                 return rows.Select(row => new StoredCheckpoint(
-                    row.JobId, row.AttemptId, row.Epoch, new ArtifactFile(row.Path, row.Bytes, row.Sha256), UtcText.Parse(row.CreatedAt))).ToList();
+                    row.JobId, row.AttemptId, row.Epoch, new ArtifactFile(row.Path, row.Bytes, row.Sha256, row.DataSha256), UtcText.Parse(row.CreatedAt))).ToList();
             },
             cancellationToken);
 
@@ -162,6 +170,8 @@ public sealed partial class ResultsStore
         public long Bytes { get; init; }
 
         public string CreatedAt { get; init; } = "";
+
+        public string? DataSha256 { get; init; }
     }
 
     private sealed class PreviewRow

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using SweepRunner.Store.Errors;
 using SweepRunner.Core.Results;
@@ -7,6 +8,19 @@ namespace SweepRunner.Store.Tests;
 
 public sealed class ResultsStoreArtifactsTests
 {
+    // A safetensors file laid out by hand: the header length, the JSON header, four data bytes.
+    private static readonly byte[] TensorData = [1, 2, 3, 4];
+
+    private static byte[] SafetensorsBytes()
+    {
+        var header = """{"x":{"dtype":"U8","shape":[4],"data_offsets":[0,4]}}      """u8;
+        var bytes = new byte[8 + header.Length + TensorData.Length];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
+        header.CopyTo(bytes.AsSpan(8));
+        TensorData.CopyTo(bytes, 8 + header.Length);
+        return bytes;
+    }
+
     [Fact]
     public async Task Checkpoints_and_previews_are_recorded_by_relative_path_size_and_hash()
     {
@@ -14,7 +28,7 @@ public sealed class ResultsStoreArtifactsTests
         var store = await ResultsStore.OpenAsync(folder.Path);
         await store.RegisterSweepAsync(Sweeps.DimSweep("dims", 8));
         var attemptId = await store.StartAttemptAsync(new AttemptStart("job-dim8", "host", 1, "cpu"));
-        var loraBytes = "not really a safetensors file"u8.ToArray();
+        var loraBytes = SafetensorsBytes();
         var loraPath = Path.Combine(folder.Path, "dims", "job-dim8", "dim8-000001.safetensors");
         Directory.CreateDirectory(Path.GetDirectoryName(loraPath)!);
         await File.WriteAllBytesAsync(loraPath, loraBytes);
@@ -25,9 +39,11 @@ public sealed class ResultsStoreArtifactsTests
             new ArtifactFile("dims/job-dim8/previews/e1-p0.png", 2048, new string('a', 64)));
         var previewId = await store.RecordPreviewAsync(attemptId, preview);
 
-        Assert.Equal(new ArtifactFile("dims/job-dim8/dim8-000001.safetensors", loraBytes.Length, Convert.ToHexStringLower(SHA256.HashData(loraBytes))), lora);
+        Assert.Equal(new ArtifactFile("dims/job-dim8/dim8-000001.safetensors", loraBytes.Length, Convert.ToHexStringLower(SHA256.HashData(loraBytes)),
+            Convert.ToHexStringLower(SHA256.HashData(TensorData))), lora);
         var checkpoint = Assert.Single(await store.GetCheckpointsAsync("job-dim8"));
         Assert.Equal((attemptId, 1L, lora), (checkpoint.AttemptId, checkpoint.Epoch, checkpoint.File));
+        Assert.Equal(lora.DataSha256, RawDatabase.Scalar<string>(folder.DatabasePath, "SELECT data_sha256 FROM checkpoints;"));
         var stored = Assert.Single(await store.GetPreviewsAsync("job-dim8"));
         Assert.Equal((previewId, attemptId, preview), (stored.PreviewId, stored.AttemptId, stored.Image));
     }
@@ -50,6 +66,27 @@ public sealed class ResultsStoreArtifactsTests
         var stored = Assert.Single(await store.GetPreviewsAsync("job-dim8"));
         Assert.Equal((second, 12L), (stored.AttemptId, stored.Image.File.Bytes));
         Assert.Equal(previewId, Assert.Single(await store.GetLatestScoresAsync("job-dim8")).PreviewId);
+    }
+
+    [Fact]
+    public async Task Recording_a_checkpoint_again_replaces_its_data_hash_and_one_without_a_data_hash_reads_back_null()
+    {
+        using var folder = new TemporaryFolder();
+        var store = await ResultsStore.OpenAsync(folder.Path);
+        await store.RegisterSweepAsync(Sweeps.DimSweep("dims", 8));
+        var first = await store.StartAttemptAsync(new AttemptStart("job-dim8", "host", 1, "cpu"));
+        await store.RecordCheckpointAsync(first, 1, new ArtifactFile("dims/job-dim8/a.safetensors", 10, new string('a', 64), new string('b', 64)));
+        await store.RecordCheckpointAsync(first, 2, new ArtifactFile("dims/job-dim8/b.safetensors", 10, new string('a', 64)));
+
+        var second = await store.StartAttemptAsync(new AttemptStart("job-dim8", "host", 2, "cpu"));
+        var replacement = new ArtifactFile("dims/job-dim8/a.safetensors", 11, new string('c', 64), new string('D', 64));
+        await store.RecordCheckpointAsync(second, 1, replacement);
+
+        var checkpoints = await store.GetCheckpointsAsync("job-dim8");
+        Assert.Equal([(second, replacement), (first, new ArtifactFile("dims/job-dim8/b.safetensors", 10, new string('a', 64)))],
+            checkpoints.Select(c => (c.AttemptId, c.File)));
+        Assert.Equal(new string('d', 64), checkpoints[0].File.DataSha256);
+        Assert.Null(checkpoints[1].File.DataSha256);
     }
 
     [Theory]

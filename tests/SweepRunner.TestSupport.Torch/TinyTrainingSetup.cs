@@ -55,12 +55,13 @@ public sealed class TinyTrainingSetup : IDisposable
         TestSettings.With([(SettingsCatalog.LearningRate, 1e-3), (SettingsCatalog.Epochs, 2L), (SettingsCatalog.NetworkDim, 4L),
             (SettingsCatalog.Resolution, "64,64"), (SettingsCatalog.BatchSize, 2L), .. values]);
 
+    /// <param name="clock">What the trainer's clock reads throughout the run (it stands still); <see cref="Now"/> when null.</param>
     public TrainingResult Train(Dictionary<string, object?> settings, string runFolder, TrainingCallbacks? callbacks = null,
-        IReadOnlyList<SamplePrompt>? prompts = null, string? resumeFrom = null)
+        IReadOnlyList<SamplePrompt>? prompts = null, string? resumeFrom = null, DateTimeOffset? clock = null)
     {
         var job = new TrainingJob(settings, Path.Combine(Folder.Path, runFolder), "lora", prompts ?? []) { ResumeFrom = resumeFrom };
         var dataset = TrainingDataset.Load(Info, settings);
-        var trainer = new LoraTrainer(OptimizerFactory.Create, Cache, new ManualTimeProvider(Now)) { TimeZone = TimeZoneInfo.Utc };
+        var trainer = new LoraTrainer(OptimizerFactory.Create, Cache, new ManualTimeProvider(clock ?? Now)) { TimeZone = TimeZoneInfo.Utc };
         LastPhaseTimes = trainer.PhaseTimes;
         return trainer.Train(job, BaseModel, dataset, callbacks);
     }

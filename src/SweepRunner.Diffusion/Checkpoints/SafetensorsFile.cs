@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
+using SweepRunner.Core.Files;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -137,23 +137,9 @@ public sealed class SafetensorsFile : IDisposable
 
     /// <summary>
     /// The sha256 (lower-case hex) of everything after the header: the <c>sshs_model_hash</c> of kohya's
-    /// LoRA metadata and the "new" hash of sd-webui-additional-networks.
+    /// LoRA metadata and the "new" hash of sd-webui-additional-networks (<see cref="SafetensorsDataHash"/>).
     /// </summary>
-    public string ComputeModelHash()
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[1 << 20];
-        var position = DataOffset;
-        var length = RandomAccess.GetLength(_handle);
-        while (position < length)
-        {
-            var read = RandomAccess.Read(_handle, buffer, position);
-            if (read == 0) break;
-            sha.AppendData(buffer, 0, read);
-            position += read;
-        }
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
-    }
+    public string ComputeModelHash() => SafetensorsDataHash.Of(_handle, Path);
 
     /// <summary>Opens <paramref name="path"/> and computes <see cref="ComputeModelHash()"/>.</summary>
     public static string ComputeModelHash(string path)

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -12,7 +11,7 @@ namespace SweepRunner.Diffusion.Checkpoints;
 /// <summary>What <see cref="SafetensorsWriter.Write"/> produced.</summary>
 /// <param name="Path">The written file.</param>
 /// <param name="Length">Its size in bytes.</param>
-/// <param name="ModelHash">sha256 (lower-case hex) of the data after the header: kohya's <c>sshs_model_hash</c>.</param>
+/// <param name="ModelHash">sha256 (lower-case hex) of the data after the header: kohya's <c>sshs_model_hash</c> (<see cref="SafetensorsDataHash"/>).</param>
 public sealed record SafetensorsWriteResult(string Path, long Length, string ModelHash);
 
 /// <summary>
@@ -38,15 +37,14 @@ public static class SafetensorsWriter
             BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
             stream.Write(prefix);
             stream.Write(header);
-            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using var hasher = new SafetensorsDataHasher();
             foreach (var item in layout)
                 VisitBytes(item.Tensor, span =>
                 {
                     stream.Write(span);
-                    sha.AppendData(span);
+                    hasher.Append(span);
                 });
-            return new SafetensorsWriteResult(System.IO.Path.GetFullPath(path), stream.Length,
-                Convert.ToHexStringLower(sha.GetHashAndReset()));
+            return new SafetensorsWriteResult(System.IO.Path.GetFullPath(path), stream.Length, hasher.Finish());
         });
     }
 
@@ -56,10 +54,10 @@ public static class SafetensorsWriter
     /// </summary>
     public static string ComputeModelHash(IEnumerable<(string Name, Tensor Tensor)> tensors)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var hasher = new SafetensorsDataHasher();
         foreach (var item in Plan(tensors))
-            VisitBytes(item.Tensor, span => sha.AppendData(span));
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
+            VisitBytes(item.Tensor, hasher.Append);
+        return hasher.Finish();
     }
 
     sealed record Planned(string Name, Tensor Tensor, SafetensorsDtype Dtype, long[] Shape, long Begin, long End);

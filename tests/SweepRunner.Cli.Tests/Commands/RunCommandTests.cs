@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SweepRunner.Cli.Tests.Support;
 using SweepRunner.Store;
+using SweepRunner.Core.Files;
 using SweepRunner.Core.Results;
 using SweepRunner.Diffusion.Checkpoints;
 
@@ -61,7 +62,7 @@ public class RunCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task ASweepKilledMidJobResumesFromItsSavedStateAndEndsWithTheSameLora()
+    public async Task ASweepKilledMidJobResumesFromItsSavedStateAndEndsWithTheSameTensorsAndNonTimeMetadata()
     {
         const string pattern = "{ label: a }";
         var killed = Path.Combine(_root, "killed");
@@ -95,9 +96,22 @@ public class RunCommandTests : IDisposable
 
         var clean = Path.Combine(_root, "clean");
         Assert.Equal(0, CliProcess.Run(CliProcess.RepoRoot, "run", sweep, "--results", clean).ExitCode);
+        // Every checkpoint of the resumed job holds the tensors of the uninterrupted run's: equal stored data hashes,
+        // each the data hash of the file on disk. The whole files differ: the clean run started later.
+        var resumedCheckpoints = await store.GetCheckpointsAsync(before.JobId);
+        var cleanCheckpoints = await (await ResultsStore.OpenAsync(clean)).GetCheckpointsAsync(before.JobId);
+        Assert.Equal(cleanCheckpoints.Select(c => (c.Epoch, c.File.RelativePath, c.File.DataSha256)),
+            resumedCheckpoints.Select(c => (c.Epoch, c.File.RelativePath, c.File.DataSha256)));
+        Assert.Equal(40L, resumedCheckpoints[^1].Epoch);
+        foreach (var checkpoint in resumedCheckpoints)
+            Assert.Equal(SafetensorsDataHash.OfFile(Path.Combine(killed, checkpoint.File.RelativePath)), checkpoint.File.DataSha256);
         var resumedFile = Path.Combine(killed, "runtest", "a", "a.safetensors");
         var cleanFile = Path.Combine(clean, "runtest", "a", "a.safetensors");
-        Assert.Equal(SafetensorsFile.ComputeModelHash(cleanFile), SafetensorsFile.ComputeModelHash(resumedFile));
+        using (var final = SafetensorsFile.Open(resumedFile))
+            Assert.Equal(resumedCheckpoints[^1].File.DataSha256, final.Metadata["sshs_model_hash"]);
+        var differing = LoraFileComparison.AssertSameExceptTimes(cleanFile, resumedFile);
+        Assert.Contains("ss_training_started_at", differing);
+        Assert.NotEqual(cleanCheckpoints[^1].File.Sha256, resumedCheckpoints[^1].File.Sha256);
         Assert.False(File.Exists(Path.Combine(killed, "runtest", "a", "a-state.safetensors")));
     }
 

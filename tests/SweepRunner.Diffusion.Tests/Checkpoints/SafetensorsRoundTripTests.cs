@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using SweepRunner.Core.Files;
+using SweepRunner.Core.Results;
 using SweepRunner.Diffusion.Checkpoints;
 using SweepRunner.TestSupport;
 using TorchSharp;
@@ -133,6 +135,29 @@ public class SafetensorsRoundTripTests
         Assert.Equal(independent, second.ModelHash);
         Assert.Equal(independent, SafetensorsFile.ComputeModelHash(second.Path));
         Assert.Equal(independent, SafetensorsWriter.ComputeModelHash(tensors));
+    }
+
+    [Fact]
+    public void CoresDataHashOfAWrittenFileIsTheWritersModelHashAndWhatTheStoreRecords()
+    {
+        using var scope = NewDisposeScope();
+        using var folder = new TemporaryFolder();
+        var tensors = new (string, Tensor)[] { ("lora_up.weight", randn(8, 3)), ("lora_down.weight", randn(3, 8, dtype: ScalarType.Float16)), ("alpha", tensor(3f)) };
+        var early = SafetensorsWriter.Write(folder.File("early.safetensors"), tensors, new Dictionary<string, string> { ["ss_training_started_at"] = "1700000000.0" });
+        var late = SafetensorsWriter.Write(folder.File("late.safetensors"), tensors, new Dictionary<string, string> { ["ss_training_started_at"] = "1700003600.25" });
+
+        var bytes = File.ReadAllBytes(early.Path);
+        var headerLength = checked((int)BinaryPrimitives.ReadUInt64LittleEndian(bytes));
+        var independent = Convert.ToHexStringLower(SHA256.HashData(bytes.AsSpan(8 + headerLength)));
+        Assert.Equal(independent, early.ModelHash);
+        Assert.Equal(independent, SafetensorsDataHash.OfFile(early.Path));
+        Assert.Equal(independent, SafetensorsDataHash.OfFile(late.Path));
+
+        var earlyArtifact = ArtifactFile.Describe(folder.Path, early.Path);
+        var lateArtifact = ArtifactFile.Describe(folder.Path, late.Path);
+        Assert.Equal((independent, independent), (earlyArtifact.DataSha256, lateArtifact.DataSha256));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), earlyArtifact.Sha256);
+        Assert.NotEqual(earlyArtifact.Sha256, lateArtifact.Sha256);
     }
 
     [Fact]

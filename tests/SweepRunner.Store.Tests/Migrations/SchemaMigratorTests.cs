@@ -18,6 +18,7 @@ public sealed class SchemaMigratorTests
         [4] = "SELECT count(*) FROM pragma_table_info('scores') WHERE name = 'epoch';",
         [5] = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'pairwise_choices';",
         [6] = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'job_specs';",
+        [7] = "SELECT count(*) FROM pragma_table_info('checkpoints') WHERE name = 'data_sha256';",
     };
 
     // Rows as a version-1 SweepRunner wrote them; every later version must keep them readable.
@@ -36,6 +37,8 @@ public sealed class SchemaMigratorTests
         INSERT INTO metrics (attempt_id, step, epoch, loss, learning_rate, samples_per_second, recorded_at)
         VALUES (1, 50, 5, 0.2, 0.0001, 3, '2024-05-01T20:30:00.0000000Z'),
                (1, 100, 9, 0.125, 0.0001, 3, '2024-05-01T20:45:00.0000000Z');
+        INSERT INTO checkpoints (job_id, attempt_id, epoch, path, sha256, bytes, created_at)
+        VALUES ('job-old', 1, 10, 'old-sweep/job-old/job-old.safetensors', '0000000000000000000000000000000000000000000000000000000000000def', 5000, '2024-05-01T20:48:00.0000000Z');
         INSERT INTO previews (id, job_id, attempt_id, epoch, prompt_index, prompt, negative_prompt, seed, sampler, sample_steps,
                               cfg_scale, width, height, path, sha256, bytes, created_at)
         VALUES (1, 'job-old', 1, 10, 0, 'a photo of sks dog', 'blurry', 1234, 'euler_a', 20, 7, 512, 512,
@@ -107,6 +110,10 @@ public sealed class SchemaMigratorTests
         var speed = Assert.Single(await store.GetSpeedSamplesAsync());
         Assert.Equal(("job-old", 30.0, 100L), (speed.JobId, speed.TrainSeconds, speed.Steps));
         Assert.Equal("a photo of sks dog", Assert.Single(await store.GetPreviewsAsync("job-old")).Image.Prompt);
+        var checkpoint = Assert.Single(await store.GetCheckpointsAsync("job-old"));
+        Assert.Equal((1L, 10L), (checkpoint.AttemptId, checkpoint.Epoch));
+        Assert.Equal(new ArtifactFile("old-sweep/job-old/job-old.safetensors", 5000, new string('0', 61) + "def"), checkpoint.File);
+        Assert.Null(checkpoint.File.DataSha256);
         Assert.Equal("job dim8 succeeded", Assert.Single(await store.GetRecentEventsAsync(10, "old-sweep")).Message);
 
         var backup = Assert.Single(BackupsIn(folder));
@@ -114,6 +121,36 @@ public sealed class SchemaMigratorTests
         Assert.Equal($"sweeprunner.v{version}-backup-20250301T221500Z.db", Path.GetFileName(backup));
         Assert.Equal(version, RawDatabase.Scalar<int>(backup, "PRAGMA user_version;"));
         Assert.Equal(3, RawDatabase.Scalar<int>(backup, "SELECT count(*) FROM scores;"));
+    }
+
+    [Fact]
+    public async Task A_checkpoint_of_a_version_6_database_gets_its_data_hash_when_it_is_recorded_again_after_the_upgrade()
+    {
+        using var folder = new TemporaryFolder();
+        await ResultsStore.OpenAtVersionAsync(folder.Path, 6, TimeProvider.System, CancellationToken.None);
+        RawDatabase.Execute(folder.DatabasePath, VersionOneRows);
+        var store = await ResultsStore.OpenAsync(folder.Path);
+
+        var file = new ArtifactFile("old-sweep/job-old/job-old.safetensors", 5001, new string('1', 64), new string('2', 64));
+        await store.RecordCheckpointAsync(1, 10, file);
+
+        Assert.Equal(file, Assert.Single(await store.GetCheckpointsAsync("job-old")).File);
+    }
+
+    [Theory]
+    [InlineData("'abc'")]
+    [InlineData("upper('" + "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789" + "')")]
+    [InlineData("'" + "abcdef0123456789abcdef0123456789abcdef0123456789abcdef012345678g" + "'")]
+    public async Task The_data_hash_column_takes_only_null_or_64_lower_case_hex_digits(string value)
+    {
+        using var folder = new TemporaryFolder();
+        await ResultsStore.OpenAtVersionAsync(folder.Path, 6, TimeProvider.System, CancellationToken.None);
+        RawDatabase.Execute(folder.DatabasePath, VersionOneRows);
+        await ResultsStore.OpenAsync(folder.Path);
+
+        Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => RawDatabase.Execute(folder.DatabasePath, $"UPDATE checkpoints SET data_sha256 = {value};"));
+        RawDatabase.Execute(folder.DatabasePath, $"UPDATE checkpoints SET data_sha256 = '{new string('a', 64)}';");
+        RawDatabase.Execute(folder.DatabasePath, "UPDATE checkpoints SET data_sha256 = NULL;");
     }
 
     [Fact]

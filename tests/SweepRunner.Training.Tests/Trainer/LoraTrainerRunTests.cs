@@ -1,3 +1,4 @@
+using SweepRunner.Core.Files;
 using SweepRunner.Core.Planning;
 using SweepRunner.Core.Settings;
 using SweepRunner.Diffusion.Checkpoints;
@@ -9,27 +10,29 @@ namespace SweepRunner.Training.Tests.Trainer;
 
 public class LoraTrainerRunTests
 {
-    static byte[] Bytes(TinyTrainingSetup setup, string run, string file) => File.ReadAllBytes(setup.Output(run, file));
-
     [Fact]
-    public void TheSameJobAndSeedGiveBitIdenticalFiles()
+    public void TheSameJobAndSeedGiveTheSameTensorsAndAllMetadataButTheTimes()
     {
         using var setup = new TinyTrainingSetup();
         var settings = setup.Settings((SettingsCatalog.NetworkDropout, 0.1), (SettingsCatalog.ShuffleCaption, true), (SettingsCatalog.FlipAug, true),
             (SettingsCatalog.NoiseOffset, 0.05), (SettingsCatalog.MinSnrGamma, 5.0));
-        setup.Train(settings, "a");
-        setup.Train(settings, "b");
-        Assert.Equal(Bytes(setup, "a", "lora.safetensors"), Bytes(setup, "b", "lora.safetensors"));
+        var a = setup.Train(settings, "a");
+        // The same job trained again a day and a second later: only the time metadata may differ.
+        var b = setup.Train(settings, "b", clock: TinyTrainingSetup.Now + TimeSpan.FromSeconds(86_401));
+        Assert.Equal(a.LoraFiles[^1].ModelHash, b.LoraFiles[^1].ModelHash);
+        var differing = LoraFileComparison.AssertSameExceptTimes(setup.Output("a", "lora.safetensors"), setup.Output("b", "lora.safetensors"));
+        Assert.Equal(LoraFileComparison.TimeMetadataKeys.Order(), differing.Order());
 
         settings[SettingsCatalog.Seed] = 43L;
-        setup.Train(settings, "c");
-        Assert.NotEqual(Bytes(setup, "a", "lora.safetensors"), Bytes(setup, "c", "lora.safetensors"));
+        var c = setup.Train(settings, "c");
+        Assert.NotEqual(a.LoraFiles[^1].ModelHash, c.LoraFiles[^1].ModelHash);
+        Assert.NotEqual(SafetensorsDataHash.OfFile(setup.Output("a", "lora.safetensors")), SafetensorsDataHash.OfFile(setup.Output("c", "lora.safetensors")));
     }
 
     [Theory]
     [InlineData(3L, 1L)]
     [InlineData(2L, 2L)]
-    public void AResumedRunEndsWithTheFilesOfAnUninterruptedOne(long pauseAfter, long accumulation)
+    public void AResumedRunEndsWithTheTensorsAndNonTimeMetadataOfAnUninterruptedOne(long pauseAfter, long accumulation)
     {
         // Two images × two repeats, batch 1: four batches per epoch; with accumulation 2 the pause falls on an epoch's end.
         using var setup = new TinyTrainingSetup(images: 2);
@@ -39,17 +42,28 @@ public class LoraTrainerRunTests
         var whole = setup.Train(settings, "whole");
         Assert.True(whole.Completed);
 
-        var first = setup.Train(settings, "parts", new TrainingCallbacks { PauseAfterStep = step => step == pauseAfter });
+        // The interrupted run starts an hour after the uninterrupted one and is resumed another hour later.
+        var started = TinyTrainingSetup.Now + TimeSpan.FromHours(1);
+        var first = setup.Train(settings, "parts", new TrainingCallbacks { PauseAfterStep = step => step == pauseAfter }, clock: started);
         Assert.False(first.Completed);
         Assert.Equal(pauseAfter, first.Steps);
         Assert.True(File.Exists(first.StatePath));
-        var rest = setup.Train(settings, "parts", resumeFrom: first.StatePath);
+        var rest = setup.Train(settings, "parts", resumeFrom: first.StatePath, clock: started + TimeSpan.FromHours(1));
         Assert.True(rest.Completed);
         Assert.Equal(whole.Steps, rest.Steps);
         Assert.False(File.Exists(first.StatePath), "a finished run removes its training state");
 
+        var hashes = first.LoraFiles.Concat(rest.LoraFiles).ToDictionary(f => Path.GetFileName(f.Path), f => f.ModelHash);
         foreach (var file in new[] { "lora-000001.safetensors", "lora-000002.safetensors", "lora.safetensors" })
-            Assert.True(Bytes(setup, "whole", file).AsSpan().SequenceEqual(Bytes(setup, "parts", file)), $"{file} differs after resuming");
+        {
+            Assert.Equal(whole.LoraFiles.Single(f => Path.GetFileName(f.Path) == file).ModelHash, hashes[file]);
+            var differing = LoraFileComparison.AssertSameExceptTimes(setup.Output("whole", file), setup.Output("parts", file));
+            Assert.Equal(LoraFileComparison.TimeMetadataKeys.Order(), differing.Order());
+        }
+
+        // The resumed run keeps the start time of the run it continues.
+        using var final = SafetensorsFile.Open(setup.Output("parts", "lora.safetensors"));
+        Assert.Equal($"{started.ToUnixTimeSeconds()}.0", final.Metadata["ss_training_started_at"]);
     }
 
     [Theory]
