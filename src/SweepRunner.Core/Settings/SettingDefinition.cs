@@ -67,9 +67,26 @@ public sealed record SettingDefinition(
                 problem = $"expected 'W,H' or one side, multiples of 8 from 64 to 8192, got '{Show(raw)}'";
                 return false;
             default:
-                value = Convert.ToString(raw, CultureInfo.InvariantCulture) ?? "";
+                var written = Convert.ToString(raw, CultureInfo.InvariantCulture) ?? "";
+                // Text settings are paths, names and argument lists: a NUL makes every file API throw, other control
+                // characters only hide what was written. Tabs and newlines come from YAML block scalars.
+                if (ControlCharacter(written, allowTabAndNewline: true) is { } control)
+                {
+                    problem = string.Create(CultureInfo.InvariantCulture, $"must not contain control characters (found U+{(int)control:X4})");
+                    return false;
+                }
+                value = written;
                 return true;
         }
+    }
+
+    /// <summary>The first control character of <paramref name="text"/>, or null.</summary>
+    public static char? ControlCharacter(string text, bool allowTabAndNewline)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (var c in text)
+            if (char.IsControl(c) && !(allowTabAndNewline && c is '\t' or '\n')) return c;
+        return null;
     }
 
     public static (int Width, int Height) ParseResolution(string normalized)
