@@ -18,7 +18,13 @@ public sealed record SettingDefinition(
     {
         value = null;
         problem = "";
-        if (raw is null) return true;
+        if (raw is null)
+        {
+            // Only settings whose default is "unset" may be unset: training needs a value of every other one.
+            if (Default is null) return true;
+            problem = $"cannot be unset (null); leave the key out for the default, {SettingFormat.Format(Default)}";
+            return false;
+        }
         var text = raw as string;
         switch (Type)
         {

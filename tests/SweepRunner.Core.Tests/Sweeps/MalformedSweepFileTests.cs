@@ -51,6 +51,19 @@ public class MalformedSweepFileTests : IDisposable
         Assert.Contains(problem, error.Problem);
     }
 
+    [Theory]
+    [InlineData("pretrained_model_name_or_path", "demo")]
+    [InlineData("train_batch_size", "1")]
+    [InlineData("optimizer_type", "AdamW")]
+    public void A_setting_that_needs_a_value_given_as_null_is_a_located_error_not_a_crash(string key, string defaultValue)
+    {
+        // Found by the parser fuzz test: plan crashed with ArgumentNullException, DivideByZeroException or ArgumentException.
+        var error = OnlyError($"name: a\ndataset: data\nbase: {{ {key}: null }}\nlist:\n  - {{ label: x }}\n", out _);
+
+        Assert.Equal(3, error.Where.Line);
+        Assert.Equal($"'{key}': cannot be unset (null); leave the key out for the default, {defaultValue}", error.Problem);
+    }
+
     static string AliasBomb(int levels, bool asKey)
     {
         var text = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
