@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using SweepRunner.Cli.Hosting;
@@ -57,11 +58,11 @@ public sealed class SampleCommand(CliConsole console) : Command<SampleCommand.Se
         public long Seed { get; init; } = 42;
 
         [CommandOption("--width <PIXELS>")]
-        [Description("Image width, a multiple of 8 (default 512).")]
+        [Description("Image width, a multiple of 64 from 64 to 2048 (default 512).")]
         public int Width { get; init; } = 512;
 
         [CommandOption("--height <PIXELS>")]
-        [Description("Image height, a multiple of 8 (default 512).")]
+        [Description("Image height, a multiple of 64 from 64 to 2048 (default 512).")]
         public int Height { get; init; } = 512;
 
         [CommandOption("--clip-skip <N>")]
@@ -80,11 +81,11 @@ public sealed class SampleCommand(CliConsole console) : Command<SampleCommand.Se
         {
             if (string.IsNullOrWhiteSpace(Prompt)) return ValidationResult.Error("--prompt is required.");
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out <PNG> is required.");
-            if (Steps < 1 || Steps > 1000) return ValidationResult.Error($"--steps {Steps}: use 1 to 1000.");
-            if (!double.IsFinite(Cfg)) return ValidationResult.Error("--cfg must be a number.");
-            if (Seed < 0) return ValidationResult.Error($"--seed {Seed}: seeds are non-negative.");
-            if (Width < 8 || Width % 8 != 0) return ValidationResult.Error($"--width {Width}: the width must be a positive multiple of 8 (64 for SD 1.x models).");
-            if (Height < 8 || Height % 8 != 0) return ValidationResult.Error($"--height {Height}: the height must be a positive multiple of 8 (64 for SD 1.x models).");
+            if (!PreviewLimits.IsValidSteps(Steps)) return ValidationResult.Error($"--steps {Steps}: steps must be {PreviewLimits.StepsRule}.");
+            if (!PreviewLimits.IsValidGuidanceScale(Cfg)) return ValidationResult.Error($"--cfg {Cfg.ToString(CultureInfo.InvariantCulture)}: the CFG scale must be {PreviewLimits.GuidanceScaleRule}.");
+            if (!PreviewLimits.IsValidSeed(Seed)) return ValidationResult.Error($"--seed {Seed}: the seed must be {PreviewLimits.SeedRule}.");
+            if (!PreviewLimits.IsValidSize(Width)) return ValidationResult.Error($"--width {Width}: the width must be {PreviewLimits.SizeRule()} (SD 1.x models), e.g. {PreviewLimits.NearestSize(Width)}.");
+            if (!PreviewLimits.IsValidSize(Height)) return ValidationResult.Error($"--height {Height}: the height must be {PreviewLimits.SizeRule()} (SD 1.x models), e.g. {PreviewLimits.NearestSize(Height)}.");
             if (ClipSkip < 1) return ValidationResult.Error($"--clip-skip {ClipSkip}: 1 means the last layer; use 1 or more.");
             if (!double.IsFinite(LoraWeight)) return ValidationResult.Error("--lora-weight must be a number.");
             try

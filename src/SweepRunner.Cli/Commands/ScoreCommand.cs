@@ -44,6 +44,15 @@ public sealed class ScoreCommand(CliConsole console) : AsyncCommand<ScoreCommand
 
         public override ValidationResult Validate()
         {
+            var textProblem = (Scorer is { } given && string.IsNullOrWhiteSpace(given)
+                    ? "--scorer is empty; give the scorer's name, or leave --scorer out to use the USER environment variable"
+                    : ScoreText.ScorerProblem(Scorer, "--scorer"))
+                ?? ScoreText.NoteProblem(Note, "--note");
+            if (textProblem is not null)
+            {
+                return ValidationResult.Error(textProblem);
+            }
+
             if (Import is not null)
             {
                 return Label is null && Score is null && Epoch is null && Note is null
@@ -68,6 +77,12 @@ public sealed class ScoreCommand(CliConsole console) : AsyncCommand<ScoreCommand
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
     {
         var scorer = settings.Scorer ?? DefaultScorer();
+        if (ScoreText.ScorerProblem(scorer, "the USER environment variable (the default scorer)", "give --scorer <NAME>") is { } userProblem)
+        {
+            await console.Error.WriteLineAsync($"error: {userProblem}");
+            return ExitCodes.Usage;
+        }
+
         IReadOnlyList<LabelledScore> scores;
         if (settings.Import is { } csvPath)
         {

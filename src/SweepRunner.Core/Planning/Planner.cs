@@ -1,5 +1,6 @@
 using System.Globalization;
 using SweepRunner.Core.Datasets;
+using SweepRunner.Core.Previews;
 using SweepRunner.Core.Settings;
 using SweepRunner.Core.Sweeps;
 using static SweepRunner.Core.Settings.SettingsCatalog;
@@ -49,6 +50,8 @@ public sealed class Planner
         var optimizerChecks = new Dictionary<(string?, string?), OptimizerArgumentException?>();
         var optimizerErrors = new List<SweepError>();
         var reported = new HashSet<string>(StringComparer.Ordinal);
+        var promptFiles = new HashSet<string>(StringComparer.Ordinal);
+        var promptErrors = new List<SweepError>();
 
         foreach (var candidate in Candidates(sweep, effectiveBase))
         {
@@ -89,16 +92,41 @@ public sealed class Planner
 
             var label = candidate.Label;
             for (var n = 2; !labels.Add(label); n++) label = $"{candidate.Label}#{n}";
+            CheckPromptFile(sweep, effective, label, promptFiles, promptErrors, warnings);
             string? duplicateOf = firstById.TryGetValue(id, out var first) ? first : null;
             if (duplicateOf == null) firstById[id] = label;
             jobs.Add(new PlannedJob(id, label, candidate.Kind, effectiveBase, diff, steps, duplicateOf, steps.TotalSteps * secondsPerStep));
         }
 
-        if (optimizerErrors.Count > 0) throw new SweepValidationException(optimizerErrors);
+        if (optimizerErrors.Count + promptErrors.Count > 0) throw new SweepValidationException([.. optimizerErrors, .. promptErrors]);
 
         var unique = jobs.Where(j => j.DuplicateOf == null).ToList();
         var totals = new PlanTotals(jobs.Count, unique.Count, excludedCount, unique.Sum(j => j.Steps.TotalSteps), unique.Sum(j => j.EstimatedSeconds));
         return new SweepPlan(sweep, dataset, effectiveBase, jobs, excluded, warnings, totals);
+    }
+
+    /// <summary>
+    /// Reads the preview prompt file of a job that renders previews, the first time a job names it, and adds what is
+    /// wrong with it (each problem with its file and line) to <paramref name="errors"/>: training would otherwise find
+    /// it only when the job renders its first preview.
+    /// </summary>
+    static void CheckPromptFile(SweepDefinition sweep, Dictionary<string, object?> s, string label, HashSet<string> checkedFiles,
+        List<SweepError> errors, List<string> warnings)
+    {
+        if (s[SamplePrompts] is not string file || (s[SampleEveryNEpochs] is null && s[SampleAtFirst] is not true) || !checkedFiles.Add(file)) return;
+        // Named as the sweep file is named (relative to where the command runs when the sweep's path is).
+        var shown = Path.Combine(Path.GetDirectoryName(sweep.FilePath) ?? "", file);
+        if (file.Contains('\0', StringComparison.Ordinal))
+        {
+            errors.Add(new SweepError(new SourceMark(sweep.FilePath, 0, 0), "sample_prompts holds a NUL character", "Give the path of the prompt file, relative to the sweep file"));
+            return;
+        }
+        var prompts = SamplePromptFileParser.Load(sweep.Resolve(file), shown);
+        errors.AddRange(prompts.Errors);
+        warnings.AddRange(prompts.Warnings);
+        if (prompts.Errors.Count == 0 && prompts.Prompts.Count == 0)
+            errors.Add(new SweepError(new SourceMark(shown, 0, 0), $"the prompt file has no prompts, only blank lines and '#' comments, but job '{label}' renders previews",
+                "Add a prompt line, or turn previews off (sample_every_n_epochs: null and sample_at_first: false)"));
     }
 
     /// <summary>What training would refuse in this job's optimizer_args for its optimizer_type, checked once per pair.</summary>

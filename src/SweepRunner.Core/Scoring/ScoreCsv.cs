@@ -16,6 +16,7 @@ public sealed class ScoreCsvException(string message) : Exception(message);
 public static class ScoreCsv
 {
     private static readonly string[] KnownColumns = ["label", "score", "epoch", "scorer", "note"];
+    private const string RemoveFromFile = "remove them from the file";
 
     public static IReadOnlyList<ScoreCsvRow> Parse(string text, string fileName, string defaultScorer)
     {
@@ -130,7 +131,13 @@ public static class ScoreCsv
         }
 
         var scorer = Field("scorer");
-        var note = Field("note");
+        // A quoted note may span lines; a file saved with CRLF line ends gives them as CRLF.
+        var note = Field("note").Replace("\r\n", "\n", StringComparison.Ordinal);
+        if ((ScoreText.ScorerProblem(scorer, "the scorer", RemoveFromFile) ?? ScoreText.NoteProblem(note, "the note", RemoveFromFile)) is { } textProblem)
+        {
+            throw new ScoreCsvException($"{where}: {textProblem}");
+        }
+
         return new ScoreCsvRow(record.Line, label, value, epoch, scorer.Length > 0 ? scorer : defaultScorer, note.Length > 0 ? note : null);
     }
 }

@@ -18,7 +18,13 @@ public sealed record SettingDefinition(
     {
         value = null;
         problem = "";
-        if (raw is null) return true;
+        if (raw is null)
+        {
+            // Only settings whose default is "unset" may be unset: training needs a value of every other one.
+            if (Default is null) return true;
+            problem = $"cannot be unset (null); leave the key out for the default, {SettingFormat.Format(Default)}";
+            return false;
+        }
         var text = raw as string;
         switch (Type)
         {
@@ -67,9 +73,26 @@ public sealed record SettingDefinition(
                 problem = $"expected 'W,H' or one side, multiples of 8 from 64 to 8192, got '{Show(raw)}'";
                 return false;
             default:
-                value = Convert.ToString(raw, CultureInfo.InvariantCulture) ?? "";
+                var written = Convert.ToString(raw, CultureInfo.InvariantCulture) ?? "";
+                // Text settings are paths, names and argument lists: a NUL makes every file API throw, other control
+                // characters only hide what was written. Tabs and newlines come from YAML block scalars.
+                if (ControlCharacter(written, allowTabAndNewline: true) is { } control)
+                {
+                    problem = string.Create(CultureInfo.InvariantCulture, $"must not contain control characters (found U+{(int)control:X4})");
+                    return false;
+                }
+                value = written;
                 return true;
         }
+    }
+
+    /// <summary>The first control character of <paramref name="text"/>, or null.</summary>
+    public static char? ControlCharacter(string text, bool allowTabAndNewline)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (var c in text)
+            if (char.IsControl(c) && !(allowTabAndNewline && c is '\t' or '\n')) return c;
+        return null;
     }
 
     public static (int Width, int Height) ParseResolution(string normalized)

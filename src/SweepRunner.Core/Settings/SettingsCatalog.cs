@@ -56,7 +56,8 @@ public static class SettingsCatalog
     public static readonly IReadOnlyList<string> Schedulers =
         ["constant", "constant_with_warmup", "cosine", "cosine_with_restarts", "linear", "polynomial"];
 
-    public static readonly IReadOnlyList<string> Samplers = ["ddim", "euler_a", "euler"];
+    /// <summary>The values of sample_sampler: the samplers SweepRunner implements, by their sd-scripts names.</summary>
+    public static readonly IReadOnlyList<string> Samplers = Previews.SamplerNames.SdScripts;
 
     public static readonly IReadOnlyList<SettingDefinition> All =
     [

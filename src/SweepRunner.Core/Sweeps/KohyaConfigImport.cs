@@ -90,7 +90,8 @@ public static class KohyaConfigImport
             if (NeutralValues.TryGetValue(field, out var neutral) && Equals(Normalize(raw), neutral)) continue;
             if (SettingsCatalog.TryGet(key, out var definition) && definition.AffectsTraining)
             {
-                if (IsUnset(raw) && definition.Type != SettingType.Boolean) continue;
+                // JSON null is unset, as an empty field is: the default applies.
+                if (raw is null || (IsUnset(raw) && definition.Type != SettingType.Boolean)) continue;
                 settings[key] = raw;
                 continue;
             }

@@ -68,7 +68,10 @@ public sealed class SweepFileParser
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(_file)) ?? ".";
         var dataset = Scalar(root, "dataset", required: true) ?? "";
-        if (dataset.Length > 0 && !Directory.Exists(Path.Combine(directory, dataset)))
+        if (SettingDefinition.ControlCharacter(dataset, allowTabAndNewline: false) is { } control)
+            Error(Child(root, "dataset")!, string.Create(CultureInfo.InvariantCulture, $"the dataset path must not contain control characters (found U+{(int)control:X4})"),
+                "Give the dataset folder's path, relative to the sweep file");
+        else if (dataset.Length > 0 && !Directory.Exists(Path.Combine(directory, dataset)))
             Error(Child(root, "dataset")!, $"dataset folder '{dataset}' does not exist (resolved to {Path.GetFullPath(Path.Combine(directory, dataset))})",
                 "Give a folder in kohya layout (<repeats>_<name>/ subfolders with images and .txt captions), relative to the sweep file");
 
@@ -165,6 +168,9 @@ public sealed class SweepFileParser
         {
             if (from is not YamlScalarNode { Value: { } importPath })
                 Error(from, "'from' must be the path of a kohya_ss GUI config JSON file", "Write 'from: my_config.json'");
+            else if (SettingDefinition.ControlCharacter(importPath, allowTabAndNewline: false) is { } control)
+                Error(from, string.Create(CultureInfo.InvariantCulture, $"the path in 'from' must not contain control characters (found U+{(int)control:X4})"),
+                    "Give the path of a kohya_ss GUI config JSON file, relative to the sweep file");
             else
             {
                 var full = Path.Combine(directory, importPath);

@@ -57,21 +57,19 @@ public sealed record ImageRequest(
         ArgumentNullException.ThrowIfNull(config);
         if (Prompt is null)
             throw new ArgumentException("A prompt is needed.", nameof(Prompt));
-        if (Steps < 1 || Steps > 1000)
-            throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "Steps run from 1 to 1000.");
-        if (!double.IsFinite(GuidanceScale))
-            throw new ArgumentOutOfRangeException(nameof(GuidanceScale), GuidanceScale, "The CFG scale must be a finite number.");
-        if (Seed < 0)
-            throw new ArgumentOutOfRangeException(nameof(Seed), Seed, "Seeds are non-negative.");
+        if (!PreviewLimits.IsValidSteps(Steps))
+            throw new ArgumentOutOfRangeException(nameof(Steps), Steps, $"Steps must be {PreviewLimits.StepsRule}.");
+        if (!PreviewLimits.IsValidGuidanceScale(GuidanceScale))
+            throw new ArgumentOutOfRangeException(nameof(GuidanceScale), GuidanceScale, $"The CFG scale must be {PreviewLimits.GuidanceScaleRule}.");
+        if (!PreviewLimits.IsValidSeed(Seed))
+            throw new ArgumentOutOfRangeException(nameof(Seed), Seed, $"The seed must be {PreviewLimits.SeedRule}.");
         var factor = config.Vae.DownsamplingFactor;
         var multiple = SizeMultiple(config);
         foreach (var (name, value) in new[] { ("width", Width), ("height", Height) })
         {
-            if (value < multiple || value % factor != 0)
-                throw new ArgumentOutOfRangeException(name, value, $"The {name} {value} must be a multiple of {factor} and at least {multiple}.");
-            if (value % multiple != 0)
+            if (!PreviewLimits.IsValidSize(value, multiple))
                 throw new ArgumentOutOfRangeException(name, value,
-                    $"The {name} {value} must be a multiple of {multiple} for this model (the VAE divides by {factor}, the UNet halves the latents {int.Log2(config.Unet.SizeDivisor)} times); try {value / multiple * multiple} or {(value / multiple + 1) * multiple}.");
+                    $"The {name} {value} must be {PreviewLimits.SizeRule(multiple)} for this model (the VAE divides by {factor}, the UNet halves the latents {int.Log2(config.Unet.SizeDivisor)} times); try {PreviewLimits.NearestSize(value, multiple)}.");
         }
     }
 #pragma warning restore CA2208

@@ -1,3 +1,4 @@
+using SweepRunner.Core.Previews;
 using SweepRunner.Diffusion.Schedulers;
 
 namespace SweepRunner.Diffusion.Sampling;
@@ -13,32 +14,30 @@ public enum SamplerKind
 /// <summary>Sampler names as sd-scripts (--ss, sample_sampler) and AUTOMATIC1111 spell them.</summary>
 public static class Samplers
 {
-    static readonly Dictionary<string, SamplerKind> Names = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["ddim"] = SamplerKind.Ddim,
-        ["euler"] = SamplerKind.Euler,
-        ["k_euler"] = SamplerKind.Euler,
-        ["euler_a"] = SamplerKind.EulerAncestral,
-        ["k_euler_a"] = SamplerKind.EulerAncestral,
-        ["euler a"] = SamplerKind.EulerAncestral,
-    };
-
-    /// <summary>Parses "ddim", "euler", "k_euler", "euler_a", "k_euler_a" or AUTOMATIC1111's "DDIM", "Euler", "Euler a".</summary>
+    /// <summary>Parses "ddim", "euler", "k_euler", "euler_a", "k_euler_a" or AUTOMATIC1111's "DDIM", "Euler", "Euler a" (<see cref="SamplerNames"/>).</summary>
     /// <exception cref="NotSupportedException">For sd-scripts samplers SweepRunner does not implement.</exception>
     public static SamplerKind Parse(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (Names.TryGetValue(name.Trim(), out var kind)) return kind;
-        throw new NotSupportedException(
-            $"Sampler '{name}' is not available; use one of ddim (the sd-scripts default), euler, euler_a (also spelled k_euler, k_euler_a, \"Euler a\").");
+        if (SamplerNames.TryNormalize(name, out var known))
+        {
+            return known switch
+            {
+                SamplerNames.Ddim => SamplerKind.Ddim,
+                SamplerNames.Euler => SamplerKind.Euler,
+                SamplerNames.EulerAncestral => SamplerKind.EulerAncestral,
+                _ => throw new InvalidOperationException($"sampler '{known}' is named in SamplerNames but has no SamplerKind"),
+            };
+        }
+        throw new NotSupportedException($"Sampler '{name}' is not available; {SamplerNames.Help}.");
     }
 
     /// <summary>The name sd-scripts uses.</summary>
     public static string SdScriptsName(this SamplerKind kind) => kind switch
     {
-        SamplerKind.Ddim => "ddim",
-        SamplerKind.Euler => "euler",
-        SamplerKind.EulerAncestral => "euler_a",
+        SamplerKind.Ddim => SamplerNames.Ddim,
+        SamplerKind.Euler => SamplerNames.Euler,
+        SamplerKind.EulerAncestral => SamplerNames.EulerAncestral,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

@@ -14,9 +14,6 @@ namespace SweepRunner.Web.Api;
 /// <summary>The JSON API of the scoring page. Every call reads the store afresh, so a running sweep's new previews show up.</summary>
 internal sealed class ScoringApi(IScoringStore store)
 {
-    private const int MaxScorerLength = 64;
-    private const int MaxNoteLength = 2000;
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public void Map(IEndpointRouteBuilder routes)
@@ -38,7 +35,7 @@ internal sealed class ScoringApi(IScoringStore store)
 
     private Task<IResult> GalleryAsync(string sweep, string? scorer, CancellationToken cancellationToken) => Guard(sweep, async () =>
     {
-        if (ControlProblem(scorer, "scorer", allowTabAndNewline: false) is { } problem)
+        if (ScoreText.ControlProblem(scorer, "scorer", allowTabAndNewline: false) is { } problem)
         {
             return BadRequest(problem);
         }
@@ -159,8 +156,7 @@ internal sealed class ScoringApi(IScoringStore store)
             ?? (body.Value is not { } value || !ScoreRange.IsValid(value)
                 ? ScoreRange.Problem(body.Value?.ToString(CultureInfo.InvariantCulture) ?? "(none given)")
                 : null)
-            ?? (body.Note is { Length: > MaxNoteLength } ? $"a note holds at most {MaxNoteLength} characters" : null)
-            ?? ControlProblem(body.Note, "note", allowTabAndNewline: true);
+            ?? ScoreText.NoteProblem(body.Note, "note");
         if (problem is not null)
         {
             return BadRequest(problem);
@@ -248,28 +244,7 @@ internal sealed class ScoringApi(IScoringStore store)
     }
 
     private static string? ScorerProblem(string? scorer) =>
-        string.IsNullOrWhiteSpace(scorer) ? "give the scorer's name (scorer)"
-        : scorer.Trim().Length > MaxScorerLength ? $"a scorer's name holds at most {MaxScorerLength} characters"
-        : ControlProblem(scorer, "scorer", allowTabAndNewline: false);
-
-    /// <summary>
-    /// Control characters (NUL, escape, carriage return, …) in a name or note would end up in the database, the
-    /// report and the export, where they cut strings short or rewrite a terminal; only a note may hold tabs and newlines.
-    /// </summary>
-    private static string? ControlProblem(string? text, string field, bool allowTabAndNewline)
-    {
-        foreach (var c in text ?? "")
-        {
-            if (char.IsControl(c) && !(allowTabAndNewline && c is '\t' or '\n'))
-            {
-                var allowed = allowTabAndNewline ? " other than tab and newline" : "";
-                return string.Create(CultureInfo.InvariantCulture,
-                    $"{field} must not contain control characters{allowed} (found U+{(int)c:X4}); type it again without them");
-            }
-        }
-
-        return null;
-    }
+        string.IsNullOrWhiteSpace(scorer) ? "give the scorer's name (scorer)" : ScoreText.ScorerProblem(scorer, "scorer");
 
     private static async Task<(T? Body, string? Problem)> ReadBodyAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class

@@ -92,7 +92,7 @@ public class SampleCommandTests : IClassFixture<TinyModelFolder>
     }
 
     [Theory]
-    [InlineData("--width", "100", "multiple of 8")]
+    [InlineData("--width", "100", "multiple of 64")]
     [InlineData("--height", "72", "multiple of 64")]
     [InlineData("--sampler", "dpm_2", "dpm_2")]
     [InlineData("--model", "missing.safetensors", "missing.safetensors")]

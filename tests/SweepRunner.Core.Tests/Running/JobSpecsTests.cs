@@ -64,13 +64,14 @@ public sealed class JobSpecsTests
     }
 
     [Fact]
-    public void A_prompt_file_missing_at_plan_time_fails_the_job_that_needs_it_naming_the_file()
+    public void A_prompt_file_missing_when_an_older_version_planned_fails_the_job_that_needs_it_naming_the_file()
     {
+        // Plan refuses a missing prompt file now; a spec stored before it did holds no text.
         using var temp = new TempSweep().AddFolder("2_person", 1);
+        File.WriteAllText(temp.Path("prompts.txt"), "a photo of sks person\n");
         var plan = Plans.Of(temp.Write("specs.yaml", SweepYaml()));
-        var spec = JobSpecs.From(plan, plan.UniqueJobs).First();
+        var spec = JobSpecs.From(plan, plan.UniqueJobs).First() with { SamplePrompts = new SamplePromptsSnapshot(temp.Path("prompts.txt"), null) };
 
-        Assert.Null(spec.SamplePrompts!.Text);
         var error = Assert.Throws<FileNotFoundException>(() => spec.PreviewPrompts());
         Assert.Contains(temp.Path("prompts.txt"), error.Message);
     }

@@ -25,6 +25,21 @@ public sealed class ScoreCsvTests
     }
 
     [Fact]
+    public void Control_characters_in_scorers_and_notes_are_refused_naming_file_and_line()
+    {
+        const string text = "label,score,scorer,note\n13,85,al\u0000ice,\n14,60,bob,\"soft\u001b[2J\"\n15,70,carol,\"two\r\nlines\ttabbed\"\n";
+
+        var error = Assert.Throws<ScoreCsvException>(() => ScoreCsv.Parse(text, "scores.csv", "dave"));
+
+        Assert.Contains("scores.csv line 2: the scorer must not contain control characters (found U+0000); remove them from the file", error.Message, StringComparison.Ordinal);
+        Assert.Contains("scores.csv line 3: the note must not contain control characters other than tab and newline (found U+001B); remove them from the file",
+            error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("line 4", error.Message, StringComparison.Ordinal);
+        // A note spanning lines of a file saved with CRLF line ends keeps its newline, not the carriage return.
+        Assert.Equal("two\nlines\ttabbed", Assert.Single(ScoreCsv.Parse("label,score,note\r\n15,70,\"two\r\nlines\ttabbed\"\r\n", "scores.csv", "dave")).Note);
+    }
+
+    [Fact]
     public void Every_bad_row_is_reported_with_its_line()
     {
         const string text = "label,score,epoch\n13,85,\n14,101,\n,50,\n15,70,zero\n";

@@ -37,6 +37,33 @@ public class MalformedSweepFileTests : IDisposable
         Assert.Contains("YAML", error.Problem);
     }
 
+    [Theory]
+    [InlineData("name: a\ndataset: \"da\\0ta\"\nlist:\n  - { label: x }\n", 2, "the dataset path must not contain control characters (found U+0000)")]
+    [InlineData("name: a\ndataset: data\nbase: { pretrained_model_name_or_path: \"m\\0\" }\nlist:\n  - { label: x }\n", 3, "must not contain control characters (found U+0000)")]
+    [InlineData("name: a\ndataset: data\nbase: { from: \"k\\0.json\" }\nlist:\n  - { label: x }\n", 3, "the path in 'from' must not contain control characters (found U+0000)")]
+    [InlineData("name: a\ndataset: data\nlist:\n  - { label: x, sample_prompts: \"p\\u001b.txt\" }\n", 4, "must not contain control characters (found U+001B)")]
+    public void A_control_character_in_a_path_is_a_located_error_not_a_crash(string yaml, int line, string problem)
+    {
+        // Found while writing the fuzz test: Path.GetFullPath throws ArgumentException on a NUL, and plan crashed.
+        var error = OnlyError(yaml, out _);
+
+        Assert.Equal(line, error.Where.Line);
+        Assert.Contains(problem, error.Problem);
+    }
+
+    [Theory]
+    [InlineData("pretrained_model_name_or_path", "demo")]
+    [InlineData("train_batch_size", "1")]
+    [InlineData("optimizer_type", "AdamW")]
+    public void A_setting_that_needs_a_value_given_as_null_is_a_located_error_not_a_crash(string key, string defaultValue)
+    {
+        // Found by the parser fuzz test: plan crashed with ArgumentNullException, DivideByZeroException or ArgumentException.
+        var error = OnlyError($"name: a\ndataset: data\nbase: {{ {key}: null }}\nlist:\n  - {{ label: x }}\n", out _);
+
+        Assert.Equal(3, error.Where.Line);
+        Assert.Equal($"'{key}': cannot be unset (null); leave the key out for the default, {defaultValue}", error.Problem);
+    }
+
     static string AliasBomb(int levels, bool asKey)
     {
         var text = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");

@@ -88,9 +88,10 @@ public class ImageGeneratorTests
     }
 
     [Theory]
-    [InlineData(100, 64, "multiple of 8")]
+    [InlineData(100, 64, "multiple of 64")]
     [InlineData(72, 64, "multiple of 64")]
-    [InlineData(64, 32, "at least 64")]
+    [InlineData(64, 32, "between 64 and 2048")]
+    [InlineData(64, 4096, "between 64 and 2048")]
     public void SizesTheModelCannotTakeAreRefusedWithTheRule(int width, int height, string rule)
     {
         using var folder = new TemporaryFolder();
