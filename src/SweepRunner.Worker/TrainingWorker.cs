@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SweepRunner.Core.Datasets;
+using SweepRunner.Core.Previews;
 using SweepRunner.Core.Results;
 using SweepRunner.Core.Running;
 using SweepRunner.Core.Settings;
@@ -78,7 +79,21 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         var folderName = SafeName(job.Label);
         var outputFolder = Path.Combine(request.ResultsFolder, job.SweepName, folderName);
         var outputName = settings[SettingsCatalog.OutputName] as string ?? folderName;
-        var trainingJob = new TrainingJob(settings, outputFolder, outputName, job.PreviewPrompts())
+        IReadOnlyList<SamplePrompt> prompts;
+        try
+        {
+            prompts = job.PreviewPrompts();
+        }
+        catch (FileNotFoundException e)
+        {
+            // Planning refuses a missing prompt file; a spec recorded by an older SweepRunner may still lack one.
+            var failed = Wait(store.StartAttemptAsync(new AttemptStart(job.JobId, Environment.MachineName, Environment.ProcessId, DeviceName(device))));
+            emit(new JobStarted(job.JobId, job.Label, failed, 0, job.TotalSteps));
+            Wait(store.FinishAttemptAsync(failed, AttemptOutcome.Failed, e.Message));
+            emit(new JobFinished(job.JobId, AttemptOutcome.Failed, e.Message));
+            return null;
+        }
+        var trainingJob = new TrainingJob(settings, outputFolder, outputName, prompts)
         {
             ExtraMetadata = new Dictionary<string, string> { [JobIdMetadataKey] = job.JobId },
         };

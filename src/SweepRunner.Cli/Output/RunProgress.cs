@@ -24,6 +24,9 @@ public sealed class RunProgress(IAnsiConsole console) : IRunObserver
     DateTime _jobStarted;
     long _jobStartStep;
 
+    // Off a terminal (a log file, a pipe, a scheduler's output) one event stays one line, however long.
+    const int LogWidth = 4096;
+
     public void Planned(SweepPlan plan, IReadOnlyList<PlannedJob> toRun, int skippedSucceeded, int markedInterrupted)
     {
         _jobs = toRun.ToDictionary(j => j.Id);
@@ -88,6 +91,7 @@ public sealed class RunProgress(IAnsiConsole console) : IRunObserver
     {
         lock (_gate)
         {
+            if (!console.Profile.Out.IsTerminal && console.Profile.Width < LogWidth) console.Profile.Width = LogWidth;
             _lastLine = DateTime.UtcNow;
             console.WriteLine(text);
         }
