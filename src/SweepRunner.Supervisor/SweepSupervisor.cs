@@ -214,11 +214,13 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
         {
             // Died before or between jobs (could not start, could not load the base model): the jobs it was
             // given did not run, and would fail the same way in a new worker.
-            var reason = $"worker process failed before training: {FailureKinds.DescribeExit(exitCode)}\n{worker.StderrTail}";
+            // Each job gets a failed attempt holding the reason, so status, export and the report show why.
+            var reason = FailureKinds.DescribeEarlyExit(exitCode, worker.StderrTail);
             await store.AddEventAsync(EventLevel.Error, reason, plan.Sweep.Name);
             foreach (var job in jobs.Where(j => !outcomes.Ended(j.Id)).ToList())
             {
-                await store.SetJobStateAsync(job.Id, JobState.Failed);
+                var attempt = await store.StartAttemptAsync(new AttemptStart(job.Id, Environment.MachineName, Environment.ProcessId, options.Device.Word()));
+                await store.FinishAttemptAsync(attempt, AttemptOutcome.Failed, reason);
                 var failed = new JobFinished(job.Id, AttemptOutcome.Failed, reason);
                 outcomes.Add(failed);
                 observer.Worker(failed);
