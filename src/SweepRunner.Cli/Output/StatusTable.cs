@@ -8,7 +8,9 @@ public static class StatusTable
 {
     public static void Write(IAnsiConsole console, SweepStatus status)
     {
-        if (!console.Profile.Out.IsTerminal) console.Profile.Width = Math.Max(console.Profile.Width, 160);
+        // Off a terminal nothing wraps: room for the longest reason too.
+        if (!console.Profile.Out.IsTerminal)
+            console.Profile.Width = Math.Max(console.Profile.Width, 160 + status.Jobs.Select(j => j.Reason?.Length ?? 0).DefaultIfEmpty(0).Max());
         console.MarkupLine($"[bold]{Markup.Escape(status.Name)}[/]  ({Markup.Escape(status.SourceFile)})");
         var table = new Table().Border(TableBorder.Simple)
             .AddColumn("label").AddColumn("state").AddColumn(new TableColumn("progress").RightAligned())
