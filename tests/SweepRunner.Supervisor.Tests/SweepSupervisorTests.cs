@@ -172,6 +172,18 @@ public sealed class SweepSupervisorTests : IDisposable
     public void An_early_exit_is_described_by_the_workers_own_last_words(string tail, int exitCode, string firstLine) =>
         Assert.Equal(firstLine, FailureKinds.DescribeEarlyExit(exitCode, tail).Split('\n')[0]);
 
+    [Fact]
+    public async Task Only_labels_that_match_no_job_are_a_warning_that_lists_the_labels()
+    {
+        var observer = new Notes();
+        var options = new RunOptions(WriteSweep(), Results, TrainingDevice.Cpu, new HashSet<string> { "99" });
+
+        var summary = await new SweepSupervisor(new InProcessBackend(Results), observer).RunAsync(options, CancellationToken.None, CancellationToken.None);
+
+        Assert.Empty(summary.Jobs);
+        Assert.Contains("warning: no job to train: --only 99: no job has that label; labels are a, b", observer.Lines);
+    }
+
     sealed class Notes : IRunObserver
     {
         public List<string> Lines { get; } = [];
