@@ -72,6 +72,11 @@ public sealed partial class ResultsStore
             : entry.TotalSteps <= 0 ? 0.0
             : Math.Clamp((double)lastStep / entry.TotalSteps, 0.0, 1.0);
 
+        // Why it ended: the latest attempt's error, when that attempt ended without succeeding and the job is not running again.
+        var reason = state is not (JobState.Running or JobState.Succeeded) && latest is { Outcome: { } outcome } && outcome != AttemptOutcome.Succeeded
+            ? FirstLineOf(latest.ErrorText)
+            : null;
+
         return new JobStatus(
             entry.Label,
             entry.JobId,
@@ -86,6 +91,10 @@ public sealed partial class ResultsStore
                 attempt.Device,
                 attempt.StartedAt,
                 (attempt.EndedAt ?? now) - attempt.StartedAt,
-                attempt.Outcome)).ToList());
+                attempt.Outcome)).ToList(),
+            reason);
     }
+
+    private static string? FirstLineOf(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null : text.Split('\n', 2)[0].TrimEnd('\r');
 }

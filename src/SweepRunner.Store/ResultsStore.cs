@@ -51,6 +51,52 @@ public sealed partial class ResultsStore : IScoringStore
     public static Task<ResultsStore> OpenAsync(string resultsFolder, TimeProvider? time = null, CancellationToken cancellationToken = default) =>
         OpenAtVersionAsync(resultsFolder, MigrationScript.LatestVersion, time ?? TimeProvider.System, cancellationToken);
 
+    /// <summary>
+    /// Opens the database of <paramref name="resultsFolder"/> for a command that only reads: as <see cref="OpenAsync"/>
+    /// does where the folder and database can be written, read-only where they cannot (a read-only mount or
+    /// permissions); then every write fails with a <see cref="ResultsStoreException"/> that says so.
+    /// </summary>
+    public static async Task<ResultsStore> OpenForReadingAsync(string resultsFolder, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        var folder = Path.GetFullPath(resultsFolder);
+        var path = Path.Combine(folder, DatabaseFileName);
+        if (!File.Exists(path) || NotWritable(folder, path) is null)
+        {
+            return await OpenAsync(resultsFolder, time, cancellationToken);
+        }
+
+        var connections = new SqliteConnectionFactory(path, readOnly: true);
+        var retry = BusyRetry.Create();
+        time ??= TimeProvider.System;
+        var migration = await new SchemaMigrator(connections, retry, time).CheckWithoutMigratingAsync(cancellationToken);
+        return new ResultsStore(folder, connections, retry, time, migration);
+    }
+
+    /// <summary>Whether this store was opened read-only, because its folder or database cannot be written.</summary>
+    public bool IsReadOnly => _connections.IsReadOnly;
+
+    /// <summary>Why the results folder or its database cannot be written, or null when they can (a full disk counts as writable).</summary>
+    internal static string? NotWritable(string folder, string databasePath)
+    {
+        try
+        {
+            using (new FileStream(Path.Combine(folder, $".sweeprunner-write-test-{Environment.ProcessId}-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception exception) when (exception is UnauthorizedAccessException || (exception is IOException && exception.HResult != Enospc))
+        {
+            return $"{folder}: the results folder is not writable ({exception.Message})";
+        }
+
+        return File.Exists(databasePath) && File.GetAttributes(databasePath).HasFlag(FileAttributes.ReadOnly)
+            ? $"{databasePath}: the results database is read-only"
+            : null;
+    }
+
+    // The errno that .NET puts in HResult for "No space left on device" on Linux.
+    private const int Enospc = 28;
+
     /// <summary>Opens the database migrated only up to <paramref name="schemaVersion"/>, to test migrations from that version.</summary>
     internal static async Task<ResultsStore> OpenAtVersionAsync(string resultsFolder, int schemaVersion, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -65,6 +111,11 @@ public sealed partial class ResultsStore : IScoringStore
         }
 
         var connections = new SqliteConnectionFactory(Path.Combine(folder, DatabaseFileName));
+        if (NotWritable(folder, connections.DatabasePath) is { } problem)
+        {
+            throw new ResultsStoreException($"{problem}; this command writes there. Choose a writable folder with --results, or make it writable.");
+        }
+
         var retry = BusyRetry.Create();
         MigrationReport migration;
         try
@@ -83,6 +134,11 @@ public sealed partial class ResultsStore : IScoringStore
     /// <exception cref="ResultsDiskFullException">The disk is full; the transaction was rolled back.</exception>
     private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
+        if (IsReadOnly)
+        {
+            throw new ResultsStoreException($"{DatabasePath}: the results folder is read-only; nothing can be saved there. Make it writable, or work on a writable copy.");
+        }
+
         try
         {
             return await _retry.ExecuteAsync(

@@ -24,6 +24,24 @@ public static class FailureKinds
         _ => $"exit code {exitCode}",
     };
 
+    /// <summary>
+    /// Why a worker ended before it started training: its own <c>error: …</c> line (or the unhandled exception's
+    /// message) from the end of its standard error, with the exit code; the whole tail follows on the next lines.
+    /// </summary>
+    public static string DescribeEarlyExit(int exitCode, string stderrTail)
+    {
+        var lines = stderrTail.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var said = lines.LastOrDefault(l => l.StartsWith("error: ", StringComparison.Ordinal)) is { } error ? error["error: ".Length..]
+            : lines.LastOrDefault(l => l.StartsWith(UnhandledPrefix, StringComparison.Ordinal)) is { } unhandled ? unhandled[UnhandledPrefix.Length..]
+            : null;
+        var first = said is null
+            ? $"worker process failed before training: {DescribeExit(exitCode)}"
+            : $"worker process failed before training: {said} ({DescribeExit(exitCode)})";
+        return stderrTail.Length > 0 ? first + "\n" + stderrTail : first;
+    }
+
+    const string UnhandledPrefix = "Unhandled exception. ";
+
     static string SignalName(int signal) => signal switch
     {
         6 => ", SIGABRT",

@@ -61,6 +61,7 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
         toRun = toRun.GroupBy(j => (string)j.Settings[SettingsCatalog.BaseModel]!)
             .SelectMany(g => g.OrderBy(j => j.Settings[SettingsCatalog.MixedPrecision] as string == "no" ? 0 : 1)).ToList();
         if (options.MaxJobs is { } max) toRun = toRun.Take(max).ToList();
+        if (toRun.Count == 0 && NothingToTrain(plan, options) is { } why) observer.Note("warning: no job to train: " + why);
         await store.RecordJobSpecsAsync(JobSpecs.From(plan, toRun));
         observer.Planned(plan, toRun, skipped, stale);
 
@@ -81,6 +82,31 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
                 results.Add(new JobRunResult(job.Id, job.Label, finished.Outcome, finished.Error));
         var busy = busyBefore.Concat(toRun.Where(j => outcomes.Busy.Contains(j.Id)).Select(j => j.Label)).ToList();
         return new RunSummary(plan.Sweep.Name, store.ResultsFolder, results, skipped, stop.IsCancellationRequested) { BusyElsewhere = busy };
+    }
+
+    /// <summary>Why no job is left to train when that is not simply because every job succeeded before (null then).</summary>
+    static string? NothingToTrain(SweepPlan plan, RunOptions options)
+    {
+        var labels = plan.UniqueJobs.Select(j => j.Label).ToList();
+        if (labels.Count == 0)
+            return plan.Totals.Excluded > 0
+                ? $"every combination of the sweep is excluded ({plan.Totals.Excluded} excluded" + (plan.ExcludedExamples.Count > 0 ? $", e.g. {plan.ExcludedExamples[0].Label}: {plan.ExcludedExamples[0].Reason}" : "") + "); check its constraints"
+                : "the sweep has no job";
+        if (options.OnlyLabels is { } only && !labels.Any(only.Contains))
+            return $"--only {string.Join(',', only)}: no job has {(only.Count == 1 ? "that label" : "any of those labels")}; labels are {LabelList(labels)}";
+        if (options.MaxJobs is 0) return "--max-jobs 0";
+        return null;
+    }
+
+    static string LabelList(IReadOnlyList<string> labels)
+    {
+        var numbers = labels.Select(l => int.TryParse(l, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : (int?)null).ToList();
+        if (numbers.All(n => n is not null))
+        {
+            var sorted = numbers.Select(n => n!.Value).Order().ToList();
+            if (sorted[^1] - sorted[0] == sorted.Count - 1 && sorted.Distinct().Count() == sorted.Count) return $"{sorted[0]}..{sorted[^1]}";
+        }
+        return string.Join(", ", labels.Take(30)) + (labels.Count > 30 ? ", …" : "");
     }
 
     /// <summary>
@@ -214,11 +240,13 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
         {
             // Died before or between jobs (could not start, could not load the base model): the jobs it was
             // given did not run, and would fail the same way in a new worker.
-            var reason = $"worker process failed before training: {FailureKinds.DescribeExit(exitCode)}\n{worker.StderrTail}";
+            // Each job gets a failed attempt holding the reason, so status, export and the report show why.
+            var reason = FailureKinds.DescribeEarlyExit(exitCode, worker.StderrTail);
             await store.AddEventAsync(EventLevel.Error, reason, plan.Sweep.Name);
             foreach (var job in jobs.Where(j => !outcomes.Ended(j.Id)).ToList())
             {
-                await store.SetJobStateAsync(job.Id, JobState.Failed);
+                var attempt = await store.StartAttemptAsync(new AttemptStart(job.Id, Environment.MachineName, Environment.ProcessId, options.Device.Word()));
+                await store.FinishAttemptAsync(attempt, AttemptOutcome.Failed, reason);
                 var failed = new JobFinished(job.Id, AttemptOutcome.Failed, reason);
                 outcomes.Add(failed);
                 observer.Worker(failed);

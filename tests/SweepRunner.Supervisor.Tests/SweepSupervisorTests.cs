@@ -146,6 +146,44 @@ public sealed class SweepSupervisorTests : IDisposable
         Assert.StartsWith("worker process died while training 'a': exit code 137 (killed by signal 9, SIGKILL)", finished[0].Error);
     }
 
+    [Fact]
+    public async Task A_worker_that_fails_before_training_gives_each_job_a_failed_attempt_whose_first_line_is_the_workers_error()
+    {
+        const string said = "error: --device cuda: CUDA is not available (CPU build of TorchSharp, or no GPU/driver).";
+        var observer = new Notes();
+        var backend = new InProcessBackend(Results, failBeforeTraining: (1, "loading libtorch\n" + said));
+
+        var summary = await new SweepSupervisor(backend, observer).RunAsync(new RunOptions(WriteSweep(), Results, TrainingDevice.Cuda), CancellationToken.None, CancellationToken.None);
+
+        Assert.All(summary.Jobs, j => Assert.Equal(AttemptOutcome.Failed, j.Outcome));
+        const string reason = "worker process failed before training: --device cuda: CUDA is not available (CPU build of TorchSharp, or no GPU/driver). (exit code 1)";
+        Assert.All(observer.Messages.OfType<JobFinished>(), f => Assert.StartsWith(reason + "\n", f.Error));
+        var store = await ResultsStore.OpenAsync(Results);
+        var status = await store.GetSweepStatusAsync("seam");
+        Assert.All(status.Jobs, j => Assert.Equal((JobState.Failed, reason), (j.State, j.Reason)));
+        var report = await store.GetSweepReportDataAsync("seam");
+        Assert.All(report.Jobs, j => Assert.StartsWith(reason, Assert.Single(j.Failures).ErrorText));
+    }
+
+    [Theory]
+    [InlineData("Unhandled exception. System.IO.FileNotFoundException: Sample prompt file 'p.txt' does not exist.\n   at X.Y()", 134,
+        "worker process failed before training: System.IO.FileNotFoundException: Sample prompt file 'p.txt' does not exist. (exit code 134 (killed by signal 6, SIGABRT))")]
+    [InlineData("", 139, "worker process failed before training: exit code 139 (killed by signal 11, SIGSEGV)")]
+    public void An_early_exit_is_described_by_the_workers_own_last_words(string tail, int exitCode, string firstLine) =>
+        Assert.Equal(firstLine, FailureKinds.DescribeEarlyExit(exitCode, tail).Split('\n')[0]);
+
+    [Fact]
+    public async Task Only_labels_that_match_no_job_are_a_warning_that_lists_the_labels()
+    {
+        var observer = new Notes();
+        var options = new RunOptions(WriteSweep(), Results, TrainingDevice.Cpu, new HashSet<string> { "99" });
+
+        var summary = await new SweepSupervisor(new InProcessBackend(Results), observer).RunAsync(options, CancellationToken.None, CancellationToken.None);
+
+        Assert.Empty(summary.Jobs);
+        Assert.Contains("warning: no job to train: --only 99: no job has that label; labels are a, b", observer.Lines);
+    }
+
     sealed class Notes : IRunObserver
     {
         public List<string> Lines { get; } = [];
@@ -162,7 +200,8 @@ public sealed class SweepSupervisorTests : IDisposable
         public void Note(string text) => Lines.Add(text);
     }
 
-    sealed class InProcessBackend(string results, Action? onStart = null, bool failFirstWorkerTransiently = false, int? crashFirstWorkerWith = null) : IWorkerBackend
+    sealed class InProcessBackend(string results, Action? onStart = null, bool failFirstWorkerTransiently = false, int? crashFirstWorkerWith = null,
+        (int ExitCode, string Stderr)? failBeforeTraining = null) : IWorkerBackend
     {
         public List<WorkerAssignment> Assignments { get; } = [];
 
@@ -173,6 +212,7 @@ public sealed class SweepSupervisorTests : IDisposable
             Assignments.Add(assignment);
             onStart?.Invoke();
             var failNow = failFirstWorkerTransiently && Assignments.Count == 1;
+            if (failBeforeTraining is { } early) return new Running(Task.FromResult(early.ExitCode), early.Stderr);
             return new Running(Task.Run(async () =>
             {
                 var store = await ResultsStore.OpenAsync(results);
@@ -191,13 +231,13 @@ public sealed class SweepSupervisorTests : IDisposable
             }));
         }
 
-        sealed class Running(Task<int> work) : IRunningWorker
+        sealed class Running(Task<int> work, string stderr = "") : IRunningWorker
         {
             public Task<int> WaitAsync(CancellationToken killNow) => work;
 
             public void RequestStop() { }
 
-            public string StderrTail => "";
+            public string StderrTail => stderr;
 
             public void Dispose() { }
         }

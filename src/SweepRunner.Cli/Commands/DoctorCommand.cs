@@ -34,7 +34,10 @@ public sealed class DoctorCommand(CliConsole console) : Command<DoctorCommand.Se
         var existing = results;
         while (!Directory.Exists(existing)) existing = Path.GetDirectoryName(existing) ?? "/";
         var drive = new DriveInfo(existing);
-        Row("results folder", $"{results} ({drive.AvailableFreeSpace / (1024.0 * 1024 * 1024):0.0} GiB free)");
+        var free = $"{drive.AvailableFreeSpace / (1024.0 * 1024 * 1024):0.0} GiB free";
+        Row("results folder", existing == results
+            ? $"{results} ({free})"
+            : $"{results} does not exist yet ('run' or 'plan --save' creates it; {free} in {existing})");
         console.Ansi.Write(table);
         if (torch.Started) return ExitCodes.Ok;
         console.Ansi.MarkupLine("[red]torch cannot start.[/] Rebuild on this machine ('dotnet build') so the libstdc++ fix is applied, and check the libtorch package is restored.");

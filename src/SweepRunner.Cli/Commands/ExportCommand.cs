@@ -25,12 +25,20 @@ public sealed class ExportCommand(CliConsole console) : AsyncCommand<ExportComma
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
     {
-        var store = await ResultsStore.OpenAsync(settings.Results);
+        var store = await ResultsStore.OpenForReadingAsync(settings.Results);
         var export = await store.GetSweepExportAsync(settings.Sweep);
         if (settings.Out is { } path)
         {
-            if (settings.Format == ExportFormat.Csv) CsvExportWriter.WriteFile(export, path);
-            else JsonExportWriter.WriteFile(export, path);
+            try
+            {
+                if (settings.Format == ExportFormat.Csv) CsvExportWriter.WriteFile(export, path);
+                else JsonExportWriter.WriteFile(export, path);
+            }
+            catch (Exception e) when (e is UnauthorizedAccessException || (e is IOException && e.HResult != 28))
+            {
+                await console.Error.WriteLineAsync($"error: cannot write '{Path.GetFullPath(path)}' ({e.Message}). Choose a writable place with --out.");
+                return ExitCodes.Failed;
+            }
             await console.Error.WriteLineAsync($"wrote {export.Rows.Count} job(s) of '{settings.Sweep}' to {Path.GetFullPath(path)}");
         }
         else if (settings.Format == ExportFormat.Csv)

@@ -31,7 +31,7 @@ public sealed class PlanCommand(CliConsole console) : AsyncCommand<PlanCommand.S
         MeasuredStepTimes? measured = null;
         if (File.Exists(Path.Combine(settings.Results, ResultsStore.DatabaseFileName)))
         {
-            measured = MeasuredStepTimes.From(await (await ResultsStore.OpenAsync(settings.Results)).GetSpeedSamplesAsync());
+            measured = MeasuredStepTimes.From(await (await ResultsStore.OpenForReadingAsync(settings.Results)).GetSpeedSamplesAsync());
         }
 
         SweepPlan plan;

@@ -22,11 +22,21 @@ public sealed class ReportCommand(CliConsole console) : AsyncCommand<ReportComma
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
     {
 
-        var store = await ResultsStore.OpenAsync(settings.Results);
+        var store = await ResultsStore.OpenForReadingAsync(settings.Results);
         await console.Error.WriteLineAsync($"reading sweep '{settings.Sweep}' from {store.DatabasePath}");
         var data = await store.GetSweepReportDataAsync(settings.Sweep);
         var folder = settings.Out ?? Path.Combine(store.ResultsFolder, "reports", SafeFolderName(settings.Sweep));
-        var result = SweepReportWriter.Write(data, store.ResultsFolder, folder, DateTimeOffset.UtcNow, new SynchronousProgress(console.Error));
+        ReportResult result;
+        try
+        {
+            result = SweepReportWriter.Write(data, store.ResultsFolder, folder, DateTimeOffset.UtcNow, new SynchronousProgress(console.Error));
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException || (e is IOException && e.HResult != 28))
+        {
+            await console.Error.WriteLineAsync($"error: cannot write the report into '{Path.GetFullPath(folder)}' ({e.Message}). Choose a writable folder with --out.");
+            return ExitCodes.Failed;
+        }
+
         await console.Error.WriteLineAsync($"wrote the report of '{settings.Sweep}' ({data.Export.Rows.Count} job(s), {result.Files.Count} file(s)) to {result.Folder}");
         console.Out.WriteLine(result.IndexPath);
         return ExitCodes.Ok;

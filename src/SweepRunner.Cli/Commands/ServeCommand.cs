@@ -40,7 +40,7 @@ public sealed class ServeCommand(CliConsole console) : AsyncCommand<ServeCommand
         ScoringServer server;
         try
         {
-            server = await ScoringServer.StartAsync(options, await ResultsStore.OpenAsync(settings.Results, cancellationToken: signals.Stop), signals.Stop);
+            server = await ScoringServer.StartAsync(options, await ResultsStore.OpenForReadingAsync(settings.Results, cancellationToken: signals.Stop), signals.Stop);
         }
         catch (ScoringServerBindException e)
         {

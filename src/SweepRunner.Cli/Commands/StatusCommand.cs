@@ -22,7 +22,7 @@ public sealed class StatusCommand(CliConsole console) : AsyncCommand<StatusComma
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
     {
-        var store = await ResultsStore.OpenAsync(settings.Results);
+        var store = await ResultsStore.OpenForReadingAsync(settings.Results);
         var names = settings.Sweep is { } one ? [one] : (await store.ListSweepsAsync()).Select(s => s.Name).ToList();
         var statuses = new List<SweepRunner.Core.Results.SweepStatus>();
         foreach (var name in names) statuses.Add(await store.GetSweepStatusAsync(name));

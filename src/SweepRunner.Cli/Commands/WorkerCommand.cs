@@ -109,5 +109,11 @@ public sealed class WorkerCommand(CliConsole console) : AsyncCommand<WorkerComma
             await console.Error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.Failed;
         }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or InvalidDataException or FormatException)
+        {
+            // Before a job's training started (no such device, a missing prompt file): one line the supervisor shows as the reason.
+            await console.Error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.Failed;
+        }
     }
 }

@@ -70,7 +70,7 @@ public sealed class RunProgress(IAnsiConsole console) : IRunObserver
         }
     }
 
-    public void Note(string text) => Line("note: " + text);
+    public void Note(string text) => Line(text.StartsWith("warning: ", StringComparison.Ordinal) ? text : "note: " + text);
 
     public void Finish(RunSummary summary)
     {

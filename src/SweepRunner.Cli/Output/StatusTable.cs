@@ -8,11 +8,13 @@ public static class StatusTable
 {
     public static void Write(IAnsiConsole console, SweepStatus status)
     {
-        if (!console.Profile.Out.IsTerminal) console.Profile.Width = Math.Max(console.Profile.Width, 160);
+        // Off a terminal nothing wraps: room for the longest reason too.
+        if (!console.Profile.Out.IsTerminal)
+            console.Profile.Width = Math.Max(console.Profile.Width, 160 + status.Jobs.Select(j => j.Reason?.Length ?? 0).DefaultIfEmpty(0).Max());
         console.MarkupLine($"[bold]{Markup.Escape(status.Name)}[/]  ({Markup.Escape(status.SourceFile)})");
         var table = new Table().Border(TableBorder.Simple)
             .AddColumn("label").AddColumn("state").AddColumn(new TableColumn("progress").RightAligned())
-            .AddColumn(new TableColumn("steps").RightAligned()).AddColumn("attempts").AddColumn("duplicate of");
+            .AddColumn(new TableColumn("steps").RightAligned()).AddColumn("attempts").AddColumn("duplicate of").AddColumn("reason");
         foreach (var job in status.Jobs)
             table.AddRow(
                 Markup.Escape(job.Label),
@@ -20,7 +22,8 @@ public static class StatusTable
                 job.Progress.ToString("0%", CultureInfo.InvariantCulture),
                 $"{job.LastStep}/{job.TotalSteps}",
                 Markup.Escape(string.Join(", ", job.Attempts.Select(a => $"{(a.Outcome is { } o ? StoredNames.Of(o) : "running")} {Durations.Short(a.Duration.TotalSeconds)}"))),
-                Markup.Escape(job.DuplicateOfLabel ?? ""));
+                Markup.Escape(job.DuplicateOfLabel ?? ""),
+                Markup.Escape(job.Reason ?? ""));
         console.Write(table);
         var eta = status.EstimatedCompletion is { } at ? $", ETA {at.ToLocalTime():yyyy-MM-dd HH:mm} ({status.EtaBasis switch { EtaBasis.MeasuredSpeed => "measured speed", EtaBasis.Estimate => "planner estimate", _ => "finished" }})" : "";
         console.MarkupLine($"done {status.DoneJobs} (succeeded {status.SucceededJobs}), remaining {status.RemainingJobs}, " +

@@ -2,7 +2,8 @@ namespace SweepRunner.Core.Results;
 
 /// <summary>
 /// One job of a sweep. <see cref="Progress"/> is the last logged step of the latest attempt over the total
-/// steps (1 once succeeded).
+/// steps (1 once succeeded). <see cref="Reason"/> is why a job that ended without succeeding ended: the first line of
+/// its latest attempt's error text (null while it runs or once it succeeded).
 /// </summary>
 public sealed record JobStatus(
     string Label,
@@ -13,4 +14,5 @@ public sealed record JobStatus(
     long TotalSteps,
     double Progress,
     double EstimatedSeconds,
-    IReadOnlyList<AttemptDuration> Attempts);
+    IReadOnlyList<AttemptDuration> Attempts,
+    string? Reason = null);

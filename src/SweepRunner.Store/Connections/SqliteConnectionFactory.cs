@@ -21,10 +21,22 @@ internal sealed class SqliteConnectionFactory
 
     private readonly string _readWriteConnectionString;
     private readonly string _readOnlyConnectionString;
+    private readonly string _immutableConnectionString;
 
-    public SqliteConnectionFactory(string databasePath)
+    /// <param name="readOnly">
+    /// The folder or file cannot be written: every connection is read-only, and where SQLite cannot read a
+    /// write-ahead-log database that way (it needs to create the -shm file beside it) the file is opened as immutable.
+    /// </param>
+    public SqliteConnectionFactory(string databasePath, bool readOnly = false)
     {
         DatabasePath = databasePath;
+        IsReadOnly = readOnly;
+        _immutableConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = new Uri(databasePath).AbsoluteUri + "?immutable=1",
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString();
         _readWriteConnectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
@@ -41,8 +53,15 @@ internal sealed class SqliteConnectionFactory
 
     public string DatabasePath { get; }
 
+    public bool IsReadOnly { get; }
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        if (IsReadOnly)
+        {
+            return await OpenInReadOnlyFolderAsync(cancellationToken);
+        }
+
         var connection = new SqliteConnection(_readWriteConnectionString);
         try
         {
@@ -72,6 +91,39 @@ internal sealed class SqliteConnectionFactory
         {
             await connection.DisposeAsync();
             throw;
+        }
+    }
+
+    private async Task<SqliteConnection> OpenInReadOnlyFolderAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = await OpenReadOnlyAsync(cancellationToken);
+            try
+            {
+                // A WAL database fails here, at its first read, when its -shm file is missing and cannot be created.
+                await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM sqlite_schema;", cancellationToken: cancellationToken));
+                return connection;
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+        catch (SqliteException)
+        {
+            var immutable = new SqliteConnection(_immutableConnectionString);
+            try
+            {
+                await immutable.OpenAsync(cancellationToken);
+                return immutable;
+            }
+            catch
+            {
+                await immutable.DisposeAsync();
+                throw;
+            }
         }
     }
 }

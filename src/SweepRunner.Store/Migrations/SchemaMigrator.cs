@@ -80,6 +80,31 @@ internal sealed class SchemaMigrator
         return new MigrationReport(startVersion, targetVersion, backupPath);
     }
 
+    /// <summary>For a database that cannot be written: its schema version, which must be this SweepRunner's (nothing can be migrated).</summary>
+    public async Task<MigrationReport> CheckWithoutMigratingAsync(CancellationToken cancellationToken)
+    {
+        int version;
+        await using (var connection = await OpenAsync(cancellationToken))
+        {
+            version = await ReadVersionAsync(connection, null, cancellationToken);
+        }
+
+        if (version > MigrationScript.LatestVersion)
+        {
+            throw new DatabaseTooNewException(_connections.DatabasePath, version, MigrationScript.LatestVersion);
+        }
+
+        if (version < MigrationScript.LatestVersion)
+        {
+            throw new ResultsStoreException(
+                $"{_connections.DatabasePath}: the database has schema version {version} and this SweepRunner reads version " +
+                $"{MigrationScript.LatestVersion}; updating it needs write access, and the results folder is read-only. " +
+                "Run the command once where the folder is writable, or on a writable copy of it.");
+        }
+
+        return new MigrationReport(version, version, null);
+    }
+
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         try

@@ -15,4 +15,15 @@ public class DoctorCommandTests
         Assert.Matches(@"libstdc\+\+ fix\s+(applied|not needed)", result.Out);
         Assert.Contains("GiB free", result.Out);
     }
+
+    [Fact]
+    public void DoctorSaysWhenTheResultsFolderDoesNotExist()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "nx-" + Guid.NewGuid().ToString("N")[..8]);
+        var result = CliProcess.Run(CliProcess.RepoRoot, "doctor", "--results", missing);
+        // Table cells may wrap off a terminal: compare without whitespace and borders.
+        var text = System.Text.RegularExpressions.Regex.Replace(result.Out, @"[\s│|─┃]", "");
+        Assert.Contains(missing.Replace(" ", "", StringComparison.Ordinal) + "doesnotexistyet", text);
+        Assert.False(Directory.Exists(missing));
+    }
 }

@@ -41,6 +41,24 @@ public class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AWorkerThatCannotStartSaysWhyOnTheTerminalAndInStatus()
+    {
+        // Cheap: the worker stops at choosing the device, before any model is loaded (a CUDA build would train; skip there).
+        var results = Path.Combine(_root, "results");
+        var run = CliProcess.Run(CliProcess.RepoRoot, "run", Sweep(1, 1, "{ label: a }"), "--results", results, "--device", "cuda");
+        if (run.Out.Contains("[1/1] a", StringComparison.Ordinal)) return;
+        Assert.True(run.ExitCode == 1, run.Out + run.Error);
+        // Off a terminal the console wraps long lines at 80 columns (a separate issue): read them joined.
+        var output = run.Out.Replace("\n", "", StringComparison.Ordinal);
+        Assert.Contains("  a: failed: worker process failed before training: --device cuda: CUDA is not available", output);
+        Assert.Contains("or use --device cpu. (exit code 1)", output);
+        var status = CliProcess.Run(CliProcess.RepoRoot, "status", "runtest", "--results", results);
+        Assert.Contains("worker process failed before training: --device cuda: CUDA is not available", status.Out);
+        Assert.Equal("worker process failed before training: --device cuda: CUDA is not available (CPU build of TorchSharp, or no GPU/driver). Build with -p:TorchBackend=cuda or use --device cpu. (exit code 1)",
+            (await Status(results)).Jobs.Single().Reason);
+    }
+
+    [Fact]
     public async Task JobsSharingABaseModelLoadItOnceAndASecondRunSkipsSucceededJobs()
     {
         var results = Path.Combine(_root, "results");
