@@ -84,7 +84,7 @@ public sealed partial class ResultsStore : IScoringStore
             {
             }
         }
-        catch (Exception exception) when (exception is UnauthorizedAccessException || (exception is IOException && exception.HResult != Enospc))
+        catch (Exception exception) when (exception is UnauthorizedAccessException || (exception is IOException && !ResultsDiskFullException.Means(exception, databasePath)))
         {
             return $"{folder}: the results folder is not writable ({exception.Message})";
         }
@@ -93,9 +93,6 @@ public sealed partial class ResultsStore : IScoringStore
             ? $"{databasePath}: the results database is read-only"
             : null;
     }
-
-    // The errno that .NET puts in HResult for "No space left on device" on Linux.
-    private const int Enospc = 28;
 
     /// <summary>Opens the database migrated only up to <paramref name="schemaVersion"/>, to test migrations from that version.</summary>
     internal static async Task<ResultsStore> OpenAtVersionAsync(string resultsFolder, int schemaVersion, TimeProvider time, CancellationToken cancellationToken)
