@@ -3,6 +3,8 @@ using Spectre.Console.Cli;
 using SweepRunner.Cli.Hosting;
 using SweepRunner.Cli.Output;
 using SweepRunner.Core.Planning;
+using SweepRunner.Core.Settings;
+using SweepRunner.Diffusion.Model;
 using SweepRunner.Core.Sweeps;
 using SweepRunner.Store;
 
@@ -25,6 +27,16 @@ public sealed class PlanCommand(CliConsole console) : AsyncCommand<PlanCommand.S
         public bool Save { get; init; }
     }
 
+    /// <summary>One warning per base model of the plan's jobs that would fail to load at training time.</summary>
+    static IEnumerable<string> BaseModelWarnings(SweepPlan plan)
+    {
+        foreach (var model in plan.UniqueJobs.Select(j => (string)j.Settings[SettingsCatalog.BaseModel]!).Distinct(StringComparer.Ordinal))
+        {
+            var resolved = model == ModelFingerprint.DemoModel ? model : plan.Sweep.Resolve(model);
+            if (BaseModelCheck.Problem(model, resolved) is { } problem) yield return problem;
+        }
+    }
+
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
     {
         // Estimates use speeds measured by earlier runs when the results folder has a database; planning never creates one.
@@ -44,6 +56,7 @@ public sealed class PlanCommand(CliConsole console) : AsyncCommand<PlanCommand.S
             ErrorOutput.Write(console.Error, e.Errors);
             return ExitCodes.Usage;
         }
+        plan = plan with { Warnings = [.. plan.Warnings, .. BaseModelWarnings(plan)] };
         if (settings.Json)
             console.Out.WriteLine(PlanJson.Write(plan));
         else

@@ -8,8 +8,18 @@ namespace SweepRunner.Core.Planning;
 /// hashing of a 4 GB checkpoint per plan would take seconds). A diffusers folder is identified by its
 /// network files the same way. A path that does not exist yet is identified by its name alone.
 /// </summary>
-public static class ModelFingerprint
+public static partial class ModelFingerprint
 {
+    /// <summary>Whether a base model setting has the shape of a Hugging Face model id (<c>owner/name</c>) rather than of a path.</summary>
+    public static bool LooksLikeHubId(string modelSetting) =>
+        HubId().IsMatch(modelSetting)
+        && !WeightFileExtensions.Any(e => modelSetting.EndsWith(e, StringComparison.OrdinalIgnoreCase));
+
+    static readonly string[] WeightFileExtensions = [".safetensors", ".ckpt", ".pt", ".pth", ".bin"];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9][\w.-]*/[\w.-]+$")]
+    private static partial System.Text.RegularExpressions.Regex HubId();
+
     public const string DemoModel = "demo";
     const int Chunk = 1 << 20;
 

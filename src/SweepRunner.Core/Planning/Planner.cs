@@ -76,7 +76,11 @@ public sealed class Planner
             if (!modelFingerprints.TryGetValue(model, out var modelFingerprint))
             {
                 modelFingerprint = ModelFingerprint.Of(model, sweep.Directory, out var exists);
-                if (!exists) warnings.Add($"base model '{model}' not found (relative to {sweep.Directory}); its jobs can be planned but not run until it exists");
+                if (!exists)
+                    warnings.Add($"base model '{model}' not found (relative to {sweep.Directory}); its jobs can be planned but not run until it exists" +
+                                 (ModelFingerprint.LooksLikeHubId(model)
+                                     ? $". It looks like a Hugging Face model id, but SweepRunner does not download models: download it (e.g. 'huggingface-cli download {model}') and give the .safetensors file or the diffusers folder"
+                                     : ""));
                 modelFingerprints[model] = modelFingerprint;
             }
 
