@@ -1,7 +1,9 @@
+using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console.Cli;
 using SweepRunner.Cli.Commands;
 using SweepRunner.Core.Results;
+using SweepRunner.Core.Text;
 using SweepRunner.Store.Errors;
 
 namespace SweepRunner.Cli.Hosting;
@@ -25,10 +27,28 @@ public static class CliApp
         catch (Exception e) when (e is CommandAppException or CliInputException or ResultsStoreException)
         {
             // Bad arguments, a missing database, an unknown sweep or label: the message says which and what to do.
-            console.Error.WriteLine($"error: {e.Message}");
+            console.Error.WriteLine($"error: {e.Message}{Suggestion(e)}");
             return ExitCodes.Usage;
         }
     }
+
+    // The commands a user types; worker is started by run and stays out of suggestions and help.
+    static readonly string[] CommandNames = ["plan", "run", "status", "score", "report", "serve", "export", "doctor", "demo-data", "sample", "demo-model"];
+
+    /// <summary>" Did you mean 'run'?" after an unknown command that is close to a real one.</summary>
+    static string Suggestion(Exception e)
+    {
+        const string unknown = "Unknown command '";
+        if (e is not CommandParseException || !e.Message.StartsWith(unknown, StringComparison.Ordinal)) return "";
+        var word = e.Message[unknown.Length..].TrimEnd('.', '\'');
+        return ClosestMatch.Find(word, CommandNames, maxDistance: 2) is { } near
+            ? $" Did you mean '{near}'? (sweeprunner --help lists the commands)"
+            : " sweeprunner --help lists the commands.";
+    }
+
+    static string Version() =>
+        typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? typeof(CliApp).Assembly.GetName().Version?.ToString() ?? "unknown";
 
     static CommandApp Create(CliConsole console)
     {
@@ -38,6 +58,8 @@ public static class CliApp
         app.Configure(config =>
         {
             config.SetApplicationName("sweeprunner");
+            config.SetApplicationVersion(Version());
+            config.ConfigureConsole(console.Ansi);
             config.PropagateExceptions();
             config.SetInterceptor(new ResultsDatabaseInterceptor());
             config.AddCommand<PlanCommand>("plan").WithDescription("Expand a sweep file into jobs with steps and time estimates.");

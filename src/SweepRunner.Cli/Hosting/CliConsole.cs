@@ -8,7 +8,10 @@ namespace SweepRunner.Cli.Hosting;
 /// </summary>
 public sealed class CliConsole(TextWriter output, TextWriter error, IAnsiConsole ansi)
 {
-    public static CliConsole System() => new(Console.Out, Console.Error, AnsiConsole.Console);
+    /// <summary>The process's console; into a pipe or a file no ANSI codes are written (no colour, no bold).</summary>
+    public static CliConsole System() => new(Console.Out, Console.Error, Console.IsOutputRedirected
+        ? AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(Console.Out) })
+        : AnsiConsole.Console);
 
     public TextWriter Out { get; } = output;
 

@@ -17,6 +17,21 @@ public class InProcessCommandTests
     }
 
     [Fact]
+    public void AMistypedCommandGetsTheNearestCommandSuggestedAndVersionPrintsTheVersion()
+    {
+        var (exitCode, _, error) = Run("rn", "sweeps/quickstart.yaml");
+        Assert.Equal(2, exitCode);
+        Assert.Equal("error: Unknown command 'rn'. Did you mean 'run'? (sweeprunner --help lists the commands)", error.Trim());
+
+        var far = Run("frobnicate");
+        Assert.Equal("error: Unknown command 'frobnicate'. sweeprunner --help lists the commands.", far.Error.Trim());
+
+        var version = Run("--version");
+        Assert.Equal(0, version.ExitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+", version.Out.Trim());
+    }
+
+    [Fact]
     public async Task StatusWritesItsJsonToTheGivenConsole()
     {
         using var folder = new TemporaryFolder();
