@@ -255,7 +255,17 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         var current = trainingJob with { ResumeFrom = resume ? trainingJob.StatePath : null };
         while (true)
         {
-            var result = trainer.Train(current, _model!, dataset, callbacks, CancellationToken.None);
+            TrainingResult result;
+            try
+            {
+                result = trainer.Train(current, _model!, dataset, callbacks, CancellationToken.None);
+            }
+            catch (TrainingDivergedException)
+            {
+                // The steps before the one that diverged are the run-up the loss chart and status show.
+                if (pending.Count > 0) Wait(store.AddMetricsAsync(attemptId, pending.ToList()));
+                throw;
+            }
             if (pending.Count > 0)
             {
                 Wait(store.AddMetricsAsync(attemptId, pending.ToList()));

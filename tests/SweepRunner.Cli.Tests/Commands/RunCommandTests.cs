@@ -59,6 +59,23 @@ public class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ADivergedJobIsAResultExitCode0WithTheStepsBeforeItRecorded()
+    {
+        var results = Path.Combine(_root, "results");
+        var run = CliProcess.Run(CliProcess.RepoRoot, "run", Sweep(4, 4, "{ label: boom, optimizer_type: Lion, learning_rate: 100 }"), "--results", results);
+
+        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        Assert.Contains("0 failed, 1 diverged", run.Out);
+        var job = (await Status(results)).Jobs.Single();
+        Assert.Equal(JobState.Diverged, job.State);
+        var attempt = Assert.Single(await (await ResultsStore.OpenAsync(results)).GetAttemptsAsync(job.JobId));
+        var diverged = long.Parse(System.Text.RegularExpressions.Regex.Match(attempt.ErrorText!, @"diverged at step (\d+)").Groups[1].Value);
+        Assert.True(diverged > 1, attempt.ErrorText);
+        Assert.Equal(diverged - 1, job.LastStep);
+        Assert.Equal(diverged - 1, (await (await ResultsStore.OpenAsync(results)).GetMetricsAsync(attempt.AttemptId)).Count);
+    }
+
+    [Fact]
     public async Task JobsSharingABaseModelLoadItOnceAndASecondRunSkipsSucceededJobs()
     {
         var results = Path.Combine(_root, "results");
