@@ -221,6 +221,7 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         var started = _time.GetTimestamp();
         var lastStateSave = started;
         var pending = new List<MetricPoint>();
+        var averageLoss = new MovingAverageLoss((int)Math.Min(int.MaxValue, Math.Max(1, job.StepsPerEpoch)));
         var timedOut = false;
         var callbacks = new TrainingCallbacks
         {
@@ -228,11 +229,12 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
             {
                 _fault?.Check(job.Label, progress.Step);
                 pending.Add(new MetricPoint(progress.Step, progress.Epoch, progress.Loss, progress.LearningRate, progress.SamplesPerSecond));
+                averageLoss.Add(progress.Loss);
                 if (pending.Count >= MetricsEvery || progress.Step == progress.TotalSteps)
                 {
                     Wait(store.AddMetricsAsync(attemptId, pending.ToList()));
                     pending.Clear();
-                    emit(new JobProgress(job.JobId, progress.Epoch, progress.Step, progress.TotalSteps, progress.Loss, progress.LearningRate, progress.SamplesPerSecond));
+                    emit(new JobProgress(job.JobId, progress.Epoch, progress.Step, progress.TotalSteps, progress.Loss, progress.LearningRate, progress.SamplesPerSecond, averageLoss.Value));
                 }
             },
             LoraSaved = saved =>

@@ -59,7 +59,7 @@ public sealed class RunProgress(IAnsiConsole console) : IRunObserver
                 if (now - _lastLine < _interval && progress.Step != progress.TotalSteps) break;
                 var sweepEta = (_remainingEstimate - (running?.EstimatedSeconds ?? 0)) * _measuredRatio + (double.IsNaN(jobEta) ? 0 : jobEta);
                 Line(string.Create(CultureInfo.InvariantCulture,
-                    $"  epoch {progress.Epoch} step {progress.Step}/{progress.TotalSteps} loss {progress.Loss:0.0000} lr {progress.LearningRate:0.###e+0} {progress.SamplesPerSecond:0.0} samples/s, job ETA {Durations.Short(double.IsNaN(jobEta) ? 0 : jobEta)}, sweep {_done}/{_total} done, ETA {Durations.Short(Math.Max(0, sweepEta))}"));
+                    $"  epoch {progress.Epoch} step {progress.Step}/{progress.TotalSteps} loss {progress.Loss:0.0000} avr_loss {progress.AverageLoss:0.0000} lr {progress.LearningRate:0.###e+0} {progress.SamplesPerSecond:0.0} samples/s, job ETA {Durations.Short(double.IsNaN(jobEta) ? 0 : jobEta)}, sweep {_done}/{_total} done, ETA {Durations.Short(Math.Max(0, sweepEta))}"));
                 break;
             case JobFinished finished:
                 _done++;

@@ -42,7 +42,8 @@ public sealed record ModelLoaded(string Model, double Seconds, int LoadsInThisWo
 
 public sealed record JobStarted(string JobId, string Label, long AttemptId, long ResumedFromStep, long TotalSteps) : WorkerMessage;
 
-public sealed record JobProgress(string JobId, int Epoch, long Step, long TotalSteps, double Loss, double LearningRate, double SamplesPerSecond) : WorkerMessage;
+/// <param name="AverageLoss">kohya's avr_loss: the mean step loss over the last epoch's worth of steps (<see cref="MovingAverageLoss"/>).</param>
+public sealed record JobProgress(string JobId, int Epoch, long Step, long TotalSteps, double Loss, double LearningRate, double SamplesPerSecond, double AverageLoss) : WorkerMessage;
 
 /// <summary>On the line, the outcome is the store's word for it: succeeded, failed, diverged, interrupted, timed-out.</summary>
 public sealed record JobFinished(string JobId, [property: JsonConverter(typeof(OutcomeWord))] AttemptOutcome Outcome, string? Error) : WorkerMessage;

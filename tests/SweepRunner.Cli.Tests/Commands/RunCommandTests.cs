@@ -28,6 +28,7 @@ public class RunCommandTests : IDisposable
         // The console says which job the dead worker took with it, and goes on counting.
         Assert.Contains("  a: failed: worker process died while training 'a': exit code 134 (killed by signal 6, SIGABRT)", run.Out);
         Assert.Contains("[2/2] b", run.Out);
+        Assert.Matches(@"epoch 2 step 8/8 loss \d+\.\d{4} avr_loss \d+\.\d{4} lr", run.Out);
         var status = await Status(results);
         Assert.Equal(JobState.Failed, status.Jobs.Single(j => j.Label == "a").State);
         Assert.Equal(JobState.Succeeded, status.Jobs.Single(j => j.Label == "b").State);
