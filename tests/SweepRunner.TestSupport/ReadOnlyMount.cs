@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace SweepRunner.TestSupport;
 
 /// <summary>
@@ -19,17 +17,5 @@ public sealed class ReadOnlyMount : IDisposable
 
     public void Dispose() => Run("umount", Path);
 
-    static void Run(string program, params string[] arguments)
-    {
-        var asRoot = Environment.UserName == "root";
-        var start = new ProcessStartInfo(asRoot ? program : "sudo") { RedirectStandardError = true, RedirectStandardOutput = true };
-        if (!asRoot) start.ArgumentList.Add("-n");
-        if (!asRoot) start.ArgumentList.Add(program);
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"'{program} {string.Join(' ', arguments)}' failed ({error.Trim()}): this test needs root, or sudo without a password, to mount a folder read-only");
-    }
+    static void Run(string program, params string[] arguments) => AsRoot.Run("mount a folder read-only", program, arguments);
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace SweepRunner.TestSupport;
 
 /// <summary>
@@ -50,17 +48,5 @@ public sealed class SmallDisk : IDisposable
         Directory.Delete(Path);
     }
 
-    static void Mount(string program, params string[] arguments)
-    {
-        var asRoot = Environment.UserName == "root";
-        var start = new ProcessStartInfo(asRoot ? program : "sudo") { RedirectStandardError = true, RedirectStandardOutput = true };
-        if (!asRoot) start.ArgumentList.Add("-n");
-        if (!asRoot) start.ArgumentList.Add(program);
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"'{program} {string.Join(' ', arguments)}' failed ({error.Trim()}): this test needs root, or sudo without a password, to mount a small tmpfs");
-    }
+    static void Mount(string program, params string[] arguments) => AsRoot.Run("mount a small tmpfs", program, arguments);
 }

@@ -1,3 +1,4 @@
+using SweepRunner.Cli.Tests.Support;
 using Spectre.Console;
 using SweepRunner.Cli.Hosting;
 using SweepRunner.Store;
@@ -7,14 +8,7 @@ namespace SweepRunner.Cli.Tests.Commands;
 /// <summary>Commands write to the console they are given, so a test can run one in-process and read what it wrote.</summary>
 public class InProcessCommandTests
 {
-    static (int ExitCode, string Out, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var ansi = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
-        var exitCode = CliApp.Run(new CliConsole(output, error, ansi), args);
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    static CliResult Run(params string[] args) => InProcessCli.Run(args);
 
     [Fact]
     public void AMistypedCommandGetsTheNearestCommandSuggestedAndVersionPrintsTheVersion()

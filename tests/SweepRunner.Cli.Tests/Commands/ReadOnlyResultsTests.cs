@@ -1,3 +1,4 @@
+using SweepRunner.Cli.Tests.Support;
 using Spectre.Console;
 using SweepRunner.Cli.Hosting;
 using SweepRunner.Core.Results;
@@ -20,14 +21,7 @@ public sealed class ReadOnlyResultsTests : IDisposable
         _writable.Dispose();
     }
 
-    static (int ExitCode, string Out, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var ansi = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
-        var exitCode = CliApp.Run(new CliConsole(output, error, ansi), args);
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    static CliResult Run(params string[] args) => InProcessCli.Run(args);
 
     async Task<ReadOnlyMount> ReadOnlyResultsAsync()
     {
