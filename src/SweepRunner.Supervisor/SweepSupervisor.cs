@@ -49,7 +49,7 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
             if (state is JobState.Succeeded) { skipped++; continue; }
             if (state is JobState.Running)
             {
-                observer.Note($"{job.Label}: being trained by another running process; skipped");
+                NoteBusy(job.Label);
                 busyBefore.Add(job.Label);
                 continue;
             }
@@ -151,6 +151,8 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
         }
     }
 
+    void NoteBusy(string label) => observer.Note($"{label}: being trained by another running process; skipped");
+
     sealed class TransientWorkerFailure(string jobId, string error) : Exception(error)
     {
         public string JobId { get; } = jobId;
@@ -214,7 +216,7 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
                     break;
                 case JobBusy busy:
                     outcomes.AddBusy(busy.JobId);
-                    observer.Note($"{busy.Label}: being trained by another running process; skipped");
+                    NoteBusy(busy.Label);
                     return;
             }
             observer.Worker(message);

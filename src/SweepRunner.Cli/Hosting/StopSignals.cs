@@ -40,9 +40,7 @@ public sealed class StopSignals : IDisposable
     {
         lock (_stop)
         {
-            if (_stop.IsCancellationRequested) return;
-            _onFirst?.Invoke();
-            _stop.Cancel();
+            if (!_stop.IsCancellationRequested) FirstStop();
         }
     }
 
@@ -50,14 +48,15 @@ public sealed class StopSignals : IDisposable
     {
         lock (_stop)
         {
-            if (_stop.IsCancellationRequested)
-            {
-                _kill.Cancel();
-                return;
-            }
-            _onFirst?.Invoke();
-            _stop.Cancel();
+            if (_stop.IsCancellationRequested) _kill.Cancel();
+            else FirstStop();
         }
+    }
+
+    void FirstStop()
+    {
+        _onFirst?.Invoke();
+        _stop.Cancel();
     }
 
     public void Dispose()

@@ -10,6 +10,13 @@ public class ServeCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_results, recursive: true);
 
+    static void AssertStopsCleanlyOnSigterm(Process process)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "serve did not stop on SIGTERM");
+        Assert.Equal(0, process.ExitCode);
+    }
+
     [Fact]
     public void AnOpenAddressWithoutATokenIsAUsageError()
     {
@@ -58,9 +65,7 @@ public class ServeCommandTests : IDisposable
             Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
             Assert.Contains("--allow-host", await refused.Content.ReadAsStringAsync());
 
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
-            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "serve did not stop on SIGTERM");
-            Assert.Equal(0, process.ExitCode);
+            AssertStopsCleanlyOnSigterm(process);
         }
         finally
         {
@@ -80,9 +85,7 @@ public class ServeCommandTests : IDisposable
             using var http = new HttpClient();
             Assert.Contains("quickstart", await http.GetStringAsync(new Uri(new Uri(line!["Scoring page: ".Length..]), "/api/sweeps")));
 
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
-            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "serve did not stop on SIGTERM");
-            Assert.Equal(0, process.ExitCode);
+            AssertStopsCleanlyOnSigterm(process);
         }
         finally
         {
