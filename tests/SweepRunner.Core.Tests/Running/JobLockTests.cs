@@ -30,7 +30,8 @@ public class JobLockTests
         var path = JobLock.PathFor(results.Path, "job1");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         // flock(1) takes the same kind of lock (flock(2), exclusive) that .NET takes for a file opened without sharing.
-        using var holder = Process.Start(new ProcessStartInfo("flock", ["--exclusive", path, "sleep", "120"]))!;
+        // --no-fork: flock becomes the sleeping process, so no child holding the inherited lock outlives the kill.
+        using var holder = Process.Start(new ProcessStartInfo("flock", ["--exclusive", "--no-fork", path, "sleep", "120"]))!;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (!JobLock.IsHeld(results.Path, "job1") && DateTime.UtcNow < deadline) await Task.Delay(20);
         Assert.True(JobLock.IsHeld(results.Path, "job1"), "flock never took the lock");
