@@ -67,7 +67,7 @@ public class RunCommandCrashWindowTests : IDisposable
         int workerPid;
         using (var runner = Start(sweep, results, output))
         {
-            workerPid = await RunTestSweep.WaitForStepAsync(results, 30, TimeSpan.FromMinutes(5));
+            workerPid = await RunTestSweep.WaitForStepAsync(results, 30, runner);
             runner.Kill(entireProcessTree: false);
             await runner.WaitForExitAsync();
         }
@@ -111,9 +111,9 @@ public class RunCommandCrashWindowTests : IDisposable
         var output = new System.Text.StringBuilder();
         using (var runner = Start(sweep, results, output))
         {
-            await RunTestSweep.WaitForStepAsync(results, 24, TimeSpan.FromMinutes(5));
+            await RunTestSweep.WaitForStepAsync(results, 24, runner);
             disk.Fill();
-            if (!runner.WaitForExit(TimeSpan.FromMinutes(5))) runner.Kill(entireProcessTree: true);
+            if (!runner.WaitForExit(CliProcess.Patience)) runner.Kill(entireProcessTree: true);
             runner.WaitForExit();
             Assert.True(runner.ExitCode == 1, $"exit code {runner.ExitCode}\n{output}");
         }

@@ -109,7 +109,7 @@ public class RunCommandTests : IDisposable
             runner.ErrorDataReceived += (_, _) => { };
             runner.BeginOutputReadLine();
             runner.BeginErrorReadLine();
-            var workerPid = await RunTestSweep.WaitForStepAsync(killed, 30, TimeSpan.FromMinutes(5));
+            var workerPid = await RunTestSweep.WaitForStepAsync(killed, 30, runner);
             // A power cut: the supervisor and its worker die at once, mid-job, without saving anything.
             using var worker = Process.GetProcessById(workerPid);
             worker.Kill();
@@ -178,7 +178,7 @@ public class RunCommandTests : IDisposable
             runner.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
             runner.BeginOutputReadLine();
             runner.BeginErrorReadLine();
-            if (!runner.WaitForExit(TimeSpan.FromMinutes(5))) runner.Kill(entireProcessTree: true);
+            if (!runner.WaitForExit(CliProcess.Patience)) runner.Kill(entireProcessTree: true);
             runner.WaitForExit();
             Assert.True(edited.Task.IsCompleted, "the first job never started:\n" + output);
             Assert.True(runner.ExitCode == 0, output.ToString());

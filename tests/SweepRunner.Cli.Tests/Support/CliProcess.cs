@@ -7,6 +7,10 @@ public sealed record CliResult(int ExitCode, string Out, string Error);
 /// <summary>Runs the real sweeprunner program (built next to the tests) in its own process.</summary>
 public static class CliProcess
 {
+    /// <summary>How long a test waits for the real program: on a loaded 2-core machine the quickstart took over
+    /// 10 minutes and a 40-step test job over 5; idle they take about 1.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromMinutes(30);
+
     public static string RepoRoot
     {
         get
@@ -24,8 +28,7 @@ public static class CliProcess
         using var process = Process.Start(StartInfo(workingDirectory, environment, args))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        // Generous: on a loaded 2-core machine the quickstart took over 10 minutes; idle it takes about 1.
-        if (!process.WaitForExit(TimeSpan.FromMinutes(30))) { process.Kill(entireProcessTree: true); throw new TimeoutException("sweeprunner did not finish"); }
+        if (!process.WaitForExit(Patience)) { process.Kill(entireProcessTree: true); throw new TimeoutException("sweeprunner did not finish"); }
         return new CliResult(process.ExitCode, output.Result, error.Result);
     }
 

@@ -46,12 +46,14 @@ public static class RunTestSweep
         }
     }
 
-    /// <summary>Waits until the sweep's one running attempt has logged <paramref name="step"/>; returns its worker's process id.</summary>
-    public static async Task<int> WaitForStepAsync(string results, long step, TimeSpan timeout)
+    /// <summary>Waits until the sweep's one running attempt has logged <paramref name="step"/>; returns its worker's
+    /// process id. Fails at once when <paramref name="runner"/> has exited, else after <see cref="CliProcess.Patience"/>.</summary>
+    public static async Task<int> WaitForStepAsync(string results, long step, System.Diagnostics.Process runner)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = DateTime.UtcNow + CliProcess.Patience;
         while (DateTime.UtcNow < deadline)
         {
+            if (runner.HasExited) throw new InvalidOperationException($"sweeprunner exited with {runner.ExitCode} before the job reached step {step}");
             if (File.Exists(Path.Combine(results, ResultsStore.DatabaseFileName)) && await TryStatus(results) is { } status)
             {
                 var job = status.Jobs.Single();
