@@ -49,6 +49,7 @@ public sealed partial class ResultsStore
                         previews[entry.JobId].Select(row => ToReportPreview(row.ToStored())).ToList(),
                         attempt is null ? [] : loss[attempt.AttemptId].Select(row => new LossPoint(row.Step, row.Epoch, row.Loss)).ToList(),
                         attempt?.Timings?.TrainSeconds,
+                        attempt?.Device,
                         attempt?.Outcome,
                         attempt?.ErrorText,
                         snapshot.AttemptsByJob[entry.JobId]

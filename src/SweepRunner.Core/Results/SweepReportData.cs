@@ -11,6 +11,7 @@ public sealed record SweepReportData(SweepExport Export, IReadOnlyList<JobReport
 /// succeeded one, else the latest), as in the export.
 /// </summary>
 /// <param name="Outcome">The representative attempt's outcome; null when the job has no attempt or it still runs.</param>
+/// <param name="Device">The device the representative attempt trained on ("cpu", "cuda:0", …); null without an attempt.</param>
 /// <param name="ErrorText">The representative attempt's error text, if any.</param>
 /// <param name="Failures">Every attempt of the job that ended otherwise than succeeded, oldest first.</param>
 public sealed record JobReportDetail(
@@ -19,6 +20,7 @@ public sealed record JobReportDetail(
     IReadOnlyList<ReportPreview> Previews,
     IReadOnlyList<LossPoint> Loss,
     double? TrainSeconds,
+    string? Device,
     AttemptOutcome? Outcome,
     string? ErrorText,
     IReadOnlyList<AttemptFailure> Failures);

@@ -88,7 +88,7 @@ public sealed record SettingAnalysis(
 public sealed record ScoredJob(AnalysisJob Job, double MeanScore, double TrainSeconds)
 {
     /// <summary>Mean score per hour of training time; null when no time was measured.</summary>
-    public double? ScorePerGpuHour => TrainSeconds > 0 ? MeanScore / (TrainSeconds / 3600) : null;
+    public double? ScorePerTrainingHour => TrainSeconds > 0 ? MeanScore / (TrainSeconds / 3600) : null;
 }
 
 /// <summary>A recommended value for a setting and how sure the recommendation is.</summary>
@@ -105,7 +105,7 @@ public sealed record SweepAnalysis(
     IReadOnlyList<ScoredJob> ScoredJobs,
     IReadOnlyList<ScoredJob> ParetoFront,
     IReadOnlyList<AnalysisJob> BestByScore,
-    IReadOnlyList<ScoredJob> BestByScorePerGpuHour,
+    IReadOnlyList<ScoredJob> BestByScorePerTrainingHour,
     IReadOnlyList<Recommendation> Recommendations)
 {
     public bool HasScores => Jobs.Any(job => job.Scores.Count > 0);

@@ -46,7 +46,7 @@ public static class SweepAnalyzer
                 .OrderByDescending(job => job.ScoreSummary.Mean)
                 .ThenBy(job => job.TrainSeconds ?? double.MaxValue)
                 .ToList(),
-            scored.Where(job => job.ScorePerGpuHour is not null).OrderByDescending(job => job.ScorePerGpuHour).ToList(),
+            scored.Where(job => job.ScorePerTrainingHour is not null).OrderByDescending(job => job.ScorePerTrainingHour).ToList(),
             settings.SelectMany(Recommend).ToList());
     }
 

@@ -135,18 +135,19 @@ internal sealed class ReportPage(
 
         PairwiseRatings();
 
-        Line("<h3>Best jobs by score per GPU hour</h3>");
-        if (analysis.BestByScorePerGpuHour.Count == 0)
+        var hour = TrainingHour.Name(analysis.BestByScorePerTrainingHour.Select(job => ReportOf(job.Job).Detail.Device));
+        Line($"<h3>Best jobs by score per {hour}</h3>");
+        if (analysis.BestByScorePerTrainingHour.Count == 0)
         {
             Line("<p class=\"muted\">No job has both a score and a measured training time yet.</p>");
         }
         else
         {
-            Line("<table><tr><th>job</th><th>score per GPU hour</th><th>mean score</th><th>training time</th><th>on the Pareto front</th></tr>");
+            Line($"<table><tr><th>job</th><th>score per {hour}</th><th>mean score</th><th>training time</th><th>on the Pareto front</th></tr>");
             var front = analysis.ParetoFront.Select(job => job.Job.Label).ToHashSet(StringComparer.Ordinal);
-            foreach (var job in analysis.BestByScorePerGpuHour.Take(TopJobs))
+            foreach (var job in analysis.BestByScorePerTrainingHour.Take(TopJobs))
             {
-                Line($"<tr><td>{Encode(Describe(job.Job))}</td><td class=\"num\">{Number(job.ScorePerGpuHour)}</td><td class=\"num\">{Number(job.MeanScore)}</td>"
+                Line($"<tr><td>{Encode(Describe(job.Job))}</td><td class=\"num\">{Number(job.ScorePerTrainingHour)}</td><td class=\"num\">{Number(job.MeanScore)}</td>"
                      + $"<td class=\"num\">{Seconds(job.TrainSeconds)}</td><td>{(front.Contains(job.Job.Label) ? "yes" : "")}</td></tr>");
             }
 
@@ -189,7 +190,7 @@ internal sealed class ReportPage(
                 .FirstOrDefault(preview => preview.PromptIndex == SweepReportWriter.GridPrompt)?.Prompt;
             Line($"<figure class=\"grid\"><a href=\"{Link(grid)}\"><img src=\"{Link(grid)}\" alt=\"{Encode($"comparison grid of {setting.Name}")}\"></a>"
                  + $"<figcaption>Rows: the jobs of this setting, baseline included. Columns: the epochs of prompt {SweepReportWriter.GridPrompt}"
-                 + (prompt is null ? "" : $" (“{Encode(prompt)}”)") + ". Blank cells say why a job has no image.</figcaption></figure>");
+                 + (prompt is null ? "" : $" (“{Encode(prompt)}”)") + $". Blank cells say why a job has no image. {Encode(section.GridReference)}</figcaption></figure>");
         }
         else
         {

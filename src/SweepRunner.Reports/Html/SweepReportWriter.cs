@@ -17,6 +17,7 @@ public sealed record SettingSection(
     SettingAnalysis Setting,
     string? GridPath,
     string? GridNote,
+    string? GridReference,
     ChartFile ScoreChart,
     ChartFile LossChart);
 
@@ -61,13 +62,13 @@ public static class SweepReportWriter
             files.AddRange([.. Relative(folder, scoreChart), .. Relative(folder, lossChart)]);
 
             progress?.Report($"rendering the grid of {setting.Name}");
-            var (gridPath, gridNote) = RenderGrid(setting, byLabel, images, folder, slug);
+            var (gridPath, gridNote, gridReference) = RenderGrid(setting, byLabel, images, folder, slug);
             if (gridPath is not null)
             {
                 files.Add(gridPath);
             }
 
-            sections.Add(new SettingSection(setting, gridPath, gridNote, scoreChart, lossChart));
+            sections.Add(new SettingSection(setting, gridPath, gridNote, gridReference, scoreChart, lossChart));
         }
 
         var summaryCharts = new[]
@@ -122,7 +123,7 @@ public static class SweepReportWriter
         return copies;
     }
 
-    private static (string? Path, string? Note) RenderGrid(
+    private static (string? Path, string? Note, string? Reference) RenderGrid(
         SettingAnalysis setting,
         IReadOnlyDictionary<string, ReportJob> byLabel,
         IReadOnlyDictionary<(string Label, long Epoch, int Prompt), CopiedPreview> images,
@@ -137,7 +138,18 @@ public static class SweepReportWriter
             .ToList();
         if (epochs.Count == 0)
         {
-            return (null, "no previews recorded yet for these jobs");
+            return (null, "no previews recorded yet for these jobs", null);
+        }
+
+        // The no-LoRA reference: a preview rendered before training (sample_at_first) is the base model's image,
+        // since a new LoRA's up weights are zero. The baseline's is preferred; its epoch-0 column is left out when
+        // every job's epoch-0 image is that same file, as it would only repeat the reference row.
+        var reference = rows.OrderByDescending(row => row.Level.IsBaseline)
+            .Select(row => images.GetValueOrDefault((row.Job.Label, 0L, GridPrompt)) is { } copy ? (row.Job, Copy: copy) : default)
+            .FirstOrDefault(candidate => candidate.Copy is not null);
+        if (reference.Copy is not null && rows.All(row => images.GetValueOrDefault((row.Job.Label, 0L, GridPrompt)) is { } copy && SameFile(folder, copy, reference.Copy)))
+        {
+            epochs.Remove(0);
         }
 
         var gridRows = rows.Select(row =>
@@ -155,6 +167,18 @@ public static class SweepReportWriter
             return new GridRow(label, cells);
         }).ToList();
 
+        string referenceNote;
+        if (reference.Copy is not null && epochs.Count > 0)
+        {
+            gridRows.Insert(0, new GridRow($"no LoRA (base model, {reference.Job.Label} before training)",
+                epochs.Select(_ => new GridCell(Path.Combine(folder, reference.Copy.RelativePath))).ToList()));
+            referenceNote = $"The first row is the base model without a LoRA: {reference.Job.Label}'s preview before training, the same prompt and seed.";
+        }
+        else
+        {
+            referenceNote = "No no-LoRA row: no job rendered previews before training (set sample_at_first: true for one).";
+        }
+
         var spec = new ComparisonGridSpec(
             setting.Name,
             $"epoch (prompt {GridPrompt})",
@@ -162,8 +186,12 @@ public static class SweepReportWriter
             gridRows);
         var relative = $"grids/{slug}.png";
         ComparisonGridRenderer.Render(spec, Path.Combine(folder, relative), new GridLimits(MaxWidth: 2400, MaxHeight: 4096, MaxCellSize: 256));
-        return (relative, null);
+        return (relative, null, referenceNote);
     }
+
+    private static bool SameFile(string folder, CopiedPreview first, CopiedPreview second) =>
+        first.RelativePath == second.RelativePath
+        || File.ReadAllBytes(Path.Combine(folder, first.RelativePath)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(folder, second.RelativePath)));
 
     /// <summary>Why a grid cell is blank: the job's failure, or that it has not been trained or sampled.</summary>
     public static string BlankReason(ReportJob job) => job.FailureReason is { } reason

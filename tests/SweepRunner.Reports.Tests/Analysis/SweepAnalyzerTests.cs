@@ -74,8 +74,8 @@ public sealed class SweepAnalyzerTests
             [("network_alpha", "1", true, Sureness.Clear), ("train_batch_size", "2", false, Sureness.Likely)],
             analysis.Recommendations.Select(r => (r.Setting, r.Value, r.KeepsBaseline, r.Sureness)));
         Assert.Equal(["7", "3", "23", "6", "5"], analysis.BestByScore.Select(job => job.Label));
-        Assert.Equal("7", analysis.BestByScorePerGpuHour[0].Job.Label);
-        Assert.Equal(94 / (1500.0 / 3600), analysis.BestByScorePerGpuHour[0].ScorePerGpuHour!.Value, 9);
+        Assert.Equal("7", analysis.BestByScorePerTrainingHour[0].Job.Label);
+        Assert.Equal(94 / (1500.0 / 3600), analysis.BestByScorePerTrainingHour[0].ScorePerTrainingHour!.Value, 9);
     }
 
     [Fact]

@@ -8,17 +8,21 @@ namespace SweepRunner.Reports.Tests.Support;
 
 /// <summary>
 /// A small one-factor sweep written through the store's own API into a results folder, with real PNG previews:
-/// a baseline, two alphas, a paired job that diverged, a job that failed and one never trained. Scores optional.
+/// a baseline, two alphas, a paired job that diverged, a job that failed and one never trained. Scores optional; with
+/// <c>sampleAtFirst</c> every trained job also has epoch-0 previews, all the same solid <see cref="NoLoraColour"/> image,
+/// as a sweep with sample_at_first gives (a new LoRA changes nothing).
 /// </summary>
 public static class StudyStore
 {
     public const string SweepName = "study";
     public const string ScriptNote = "<script>alert(1)</script>";
+    public static readonly Rgba32 NoLoraColour = new(250, 0, 250);
 
     private const string BaseSettings = """{"learning_rate":0.001,"network_alpha":16,"network_dim":16,"optimizer_type":"AdamW"}""";
 
-    public static async Task<ResultsStore> CreateAsync(string resultsFolder, bool withScores = true)
+    public static async Task<ResultsStore> CreateAsync(string resultsFolder, bool withScores = true, bool sampleAtFirst = false, string device = "cpu")
     {
+        var study = new Study(sampleAtFirst, device);
         var store = await ResultsStore.OpenAsync(resultsFolder);
         await store.RegisterSweepAsync(new SweepRegistration(SweepName, "sweeps/study.yaml", "name: study\n",
         [
@@ -30,12 +34,12 @@ public static class StudyStore
             Job("dim-32", """{"network_dim":32}""", 80, 60),
         ]));
 
-        await TrainAsync(store, resultsFolder, "base", epochs: 2, seconds: 40, colour: new Rgba32(200, 60, 60));
-        await TrainAsync(store, resultsFolder, "alpha-1", epochs: 2, seconds: 42, colour: new Rgba32(60, 160, 60));
-        await TrainAsync(store, resultsFolder, "alpha-64", epochs: 2, seconds: 41, colour: new Rgba32(60, 60, 200));
-        await TrainAsync(store, resultsFolder, "<i>lion</i>", epochs: 1, seconds: 9, colour: new Rgba32(20, 20, 20),
+        await TrainAsync(store, study, resultsFolder, "base", epochs: 2, seconds: 40, colour: new Rgba32(200, 60, 60));
+        await TrainAsync(store, study, resultsFolder, "alpha-1", epochs: 2, seconds: 42, colour: new Rgba32(60, 160, 60));
+        await TrainAsync(store, study, resultsFolder, "alpha-64", epochs: 2, seconds: 41, colour: new Rgba32(60, 60, 200));
+        await TrainAsync(store, study, resultsFolder, "<i>lion</i>", epochs: 1, seconds: 9, colour: new Rgba32(20, 20, 20),
             outcome: AttemptOutcome.Diverged, error: "training diverged at step 23: loss is NaN");
-        var failed = await store.StartAttemptAsync(new AttemptStart(JobId("batch-8"), "host", 7, "cpu"));
+        var failed = await store.StartAttemptAsync(new AttemptStart(JobId("batch-8"), "host", 7, device));
         await store.FinishAttemptAsync(failed, AttemptOutcome.Failed, "out of memory: batch of 8 at 64×64 & <more>", new PhaseTimings(1, 0, 0.5, 0, 0));
 
         if (withScores)
@@ -48,6 +52,8 @@ public static class StudyStore
 
         return store;
     }
+
+    private sealed record Study(bool SampleAtFirst, string Device);
 
     public static string JobId(string label) => "job-" + string.Concat(label.Where(char.IsAsciiLetterOrDigit));
 
@@ -63,14 +69,14 @@ public static class StudyStore
     }
 
     private static async Task TrainAsync(
-        ResultsStore store, string resultsFolder, string label, int epochs, double seconds, Rgba32 colour,
+        ResultsStore store, Study study, string resultsFolder, string label, int epochs, double seconds, Rgba32 colour,
         AttemptOutcome outcome = AttemptOutcome.Succeeded, string? error = null)
     {
-        var attempt = await store.StartAttemptAsync(new AttemptStart(JobId(label), "host", 1, "cpu"));
+        var attempt = await store.StartAttemptAsync(new AttemptStart(JobId(label), "host", 1, study.Device));
         await store.AddMetricsAsync(attempt, Enumerable.Range(1, 8 * epochs)
             .Select(step => new MetricPoint(step * 5, (step - 1) / 8 + 1, 0.2 / step + 0.02 * (step % 3), 1e-3, 4))
             .ToList());
-        for (var epoch = 1; epoch <= epochs; epoch++)
+        for (var epoch = study.SampleAtFirst ? 0 : 1; epoch <= epochs; epoch++)
         {
             for (var prompt = 0; prompt < 2; prompt++)
             {
@@ -98,6 +104,13 @@ public static class StudyStore
     private static void WritePng(string path, Rgba32 colour, int epoch, int prompt)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (epoch == 0)
+        {
+            using var before = new Image<Rgba32>(64, 64, NoLoraColour);
+            before.SaveAsPng(path);
+            return;
+        }
+
         using var image = new Image<Rgba32>(64, 64, new Rgba32(240, 240, 240));
         var size = 12 + epoch * 10;
         for (var y = 32 - size / 2; y < 32 + size / 2; y++)
