@@ -31,7 +31,7 @@ public sealed partial class ResultsStore
         ORDER BY c.id;
         """;
 
-    /// <summary>Records a scorer's pick between two previews. Returns the choice's id.</summary>
+    /// <summary>Records a scorer's pick between two previews, or a tie (no preview chosen). Returns the choice's id.</summary>
     public Task<long> AddPairwiseChoiceAsync(PairwiseChoice choice, CancellationToken cancellationToken = default)
     {
         ValidateChoice(choice);
@@ -88,7 +88,7 @@ public sealed partial class ResultsStore
             throw new ArgumentException($"a pairwise choice compares two different previews; both are {choice.FirstPreviewId}", nameof(choice));
         }
 
-        if (choice.ChosenPreviewId != choice.FirstPreviewId && choice.ChosenPreviewId != choice.SecondPreviewId)
+        if (choice.ChosenPreviewId is { } chosen && chosen != choice.FirstPreviewId && chosen != choice.SecondPreviewId)
         {
             throw new ArgumentException(
                 $"the chosen preview {choice.ChosenPreviewId} is neither of the compared previews {choice.FirstPreviewId} and {choice.SecondPreviewId}",
@@ -108,7 +108,7 @@ public sealed partial class ResultsStore
 
         public string SecondJobId { get; init; } = "";
 
-        public long ChosenPreviewId { get; init; }
+        public long? ChosenPreviewId { get; init; }
 
         public string Scorer { get; init; } = "";
 

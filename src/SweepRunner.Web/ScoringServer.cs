@@ -89,7 +89,9 @@ public sealed class ScoringServer : IAsyncDisposable
                 ? Results.Bytes(asset.Content, asset.ContentType)
                 : Results.NotFound());
         app.MapGet("/images/{previewId:long}", (long previewId, CancellationToken token) => ImageAsync(store, previewId, token));
-        new ScoringApi(store).Map(app);
+        var references = new ReferenceImages(store);
+        app.MapGet("/references/{sweep}/{previewId:long}", (string sweep, long previewId, CancellationToken token) => ReferenceAsync(references, sweep, previewId, token));
+        new ScoringApi(store, references).Map(app);
 
         try
         {
@@ -157,6 +159,22 @@ public sealed class ScoringServer : IAsyncDisposable
         return exception is IOException io ? $"{io.Message}; choose another --address or --port" : null;
     }
 
+    private static async Task<IResult> ReferenceAsync(ReferenceImages references, string sweep, long previewId, CancellationToken cancellationToken)
+    {
+        var path = await references.FindAsync(sweep, previewId, cancellationToken);
+        return path is not null && ContentTypeOfImage(path) is { } contentType && File.Exists(path)
+            ? Results.File(path, contentType)
+            : Results.NotFound();
+    }
+
+    private static string? ContentTypeOfImage(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".png" => "image/png",
+        ".jpg" or ".jpeg" => "image/jpeg",
+        ".webp" => "image/webp",
+        _ => null,
+    };
+
     private static async Task<IResult> ImageAsync(IScoringStore store, long previewId, CancellationToken cancellationToken)
     {
         StoredPreview? preview;
@@ -175,13 +193,7 @@ public sealed class ScoringServer : IAsyncDisposable
             return Results.NotFound();
         }
 
-        var contentType = Path.GetExtension(preview.Image.File.RelativePath).ToLowerInvariant() switch
-        {
-            ".png" => "image/png",
-            ".jpg" or ".jpeg" => "image/jpeg",
-            ".webp" => "image/webp",
-            _ => null,
-        };
+        var contentType = ContentTypeOfImage(preview.Image.File.RelativePath);
         var fullPath = Path.GetFullPath(Path.Combine(store.ResultsFolder, preview.Image.File.RelativePath));
         if (contentType is null || !RequestPathCheck.IsInside(store.ResultsFolder, fullPath) || !File.Exists(fullPath))
         {

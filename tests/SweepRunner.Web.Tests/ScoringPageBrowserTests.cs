@@ -93,7 +93,11 @@ public sealed class ScoringPageBrowserTests(HeadlessChromium chromium)
         Assert.Equal(running.Results.PreviewIds["base"], beside);
 
         var alphaFirst = running.Results.PreviewIds["alpha1"][0];
-        await page.ClickAsync($".tile[data-id=\"{alphaFirst}\"]:not(.ref)");
+        await page.ClickAsync($".tile[data-id=\"{alphaFirst}\"]:not(.ref)"); // selects it
+        Assert.True(await page.EvaluateExpressionAsync<bool>("document.getElementById('zoom').hidden"), "the first click only selects");
+        await page.ClickAsync($".tile[data-id=\"{alphaFirst}\"]:not(.ref)"); // zooms the selected one
+        var caption = await page.EvaluateExpressionAsync<string>("document.querySelector('#zoom figcaption').textContent");
+        Assert.StartsWith("alpha1 (network_alpha=1) · epoch 1 · ", caption, StringComparison.Ordinal);
         var zoomed = await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('#zoom:not([hidden]) img')].map(i => new URL(i.src).pathname)");
         Assert.Equal([$"/images/{alphaFirst}", $"/images/{running.Results.PreviewIds["base"][0]}"], zoomed);
         await page.Keyboard.PressAsync("Escape");

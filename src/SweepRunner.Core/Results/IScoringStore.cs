@@ -24,6 +24,10 @@ public interface IScoringStore
 
     Task<StoredPreview?> FindPreviewAsync(long previewId, CancellationToken cancellationToken = default);
 
+    /// <summary>The spec a run recorded for the job (its dataset folder among it).</summary>
+    /// <exception cref="ResultsStoreException">The sweep is unknown, or no run recorded the job's spec.</exception>
+    Task<Running.JobSpec> GetJobSpecAsync(string sweepName, string jobId, CancellationToken cancellationToken = default);
+
     /// <returns>The new score's id.</returns>
     Task<long> AddPreviewScoreAsync(long previewId, ScoreEntry score, CancellationToken cancellationToken = default);
 

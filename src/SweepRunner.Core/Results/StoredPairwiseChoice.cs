@@ -1,19 +1,21 @@
 namespace SweepRunner.Core.Results;
 
-/// <summary>A recorded pairwise choice, with the jobs of both previews.</summary>
+/// <summary>A recorded pairwise choice, with the jobs of both previews; <see cref="ChosenPreviewId"/> is null for a tie.</summary>
 public sealed record StoredPairwiseChoice(
     long ChoiceId,
     long FirstPreviewId,
     string FirstJobId,
     long SecondPreviewId,
     string SecondJobId,
-    long ChosenPreviewId,
+    long? ChosenPreviewId,
     string Scorer,
     DateTimeOffset ChosenAt)
 {
-    /// <summary>The job whose preview was chosen.</summary>
-    public string WinnerJobId => ChosenPreviewId == FirstPreviewId ? FirstJobId : SecondJobId;
+    public bool IsTie => ChosenPreviewId is null;
 
-    /// <summary>The job whose preview was not chosen.</summary>
-    public string LoserJobId => ChosenPreviewId == FirstPreviewId ? SecondJobId : FirstJobId;
+    /// <summary>The job whose preview was chosen (for a tie, the first).</summary>
+    public string WinnerJobId => ChosenPreviewId == SecondPreviewId ? SecondJobId : FirstJobId;
+
+    /// <summary>The job whose preview was not chosen (for a tie, the second).</summary>
+    public string LoserJobId => ChosenPreviewId == SecondPreviewId ? FirstJobId : SecondJobId;
 }

@@ -30,9 +30,10 @@ public sealed record EpochScores(long Epoch, SampleSummary Summary);
 
 /// <summary>
 /// A job's pairwise rating: 100 × the chance of being picked over an average job of the sweep (Bradley–Terry),
-/// null when the job took part in no choice. <paramref name="Comparisons"/> counts the choices it took part in.
+/// null when the job took part in no choice. <paramref name="Comparisons"/> counts the choices it took part in (ties
+/// included); <paramref name="Low"/> and <paramref name="High"/> bound the rating's 95% interval.
 /// </summary>
-public sealed record PairwiseStanding(double? Rating, int Comparisons)
+public sealed record PairwiseStanding(double? Rating, int Comparisons, double? Low = null, double? High = null)
 {
     public static readonly PairwiseStanding None = new(null, 0);
 }

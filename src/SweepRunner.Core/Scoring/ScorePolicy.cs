@@ -88,21 +88,21 @@ public static class ScorePolicy
             .ToList();
 
     /// <summary>
-    /// Pairwise ratings of <paramref name="jobIds"/> (Bradley–Terry over all of them, see <see cref="BradleyTerry.Ratings{TItem}"/>),
+    /// Pairwise ratings of <paramref name="jobIds"/> with their intervals (Bradley–Terry over all of them, ties as half a win each, see <see cref="BradleyTerry.Fit{TItem}"/>),
     /// with the number of choices each took part in; a job in no choice has no rating. Choices naming another job are left out.
     /// </summary>
     public static IReadOnlyDictionary<string, PairwiseStanding> Pairwise(IReadOnlyList<string> jobIds, IEnumerable<StoredPairwiseChoice> choices)
     {
         var known = jobIds.ToHashSet(StringComparer.Ordinal);
         var relevant = choices.Where(choice => known.Contains(choice.FirstJobId) && known.Contains(choice.SecondJobId)).ToList();
-        var ratings = BradleyTerry.Ratings(jobIds, relevant.Select(choice => (choice.WinnerJobId, choice.LoserJobId)));
+        var ratings = BradleyTerry.Fit(jobIds, relevant.Select(choice => new PairComparison<string>(choice.WinnerJobId, choice.LoserJobId, choice.IsTie)));
         var comparisons = relevant
             .SelectMany(choice => choice.FirstJobId == choice.SecondJobId ? new[] { choice.FirstJobId } : [choice.FirstJobId, choice.SecondJobId])
             .GroupBy(jobId => jobId, StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal);
         return ratings.ToDictionary(
             pair => pair.Key,
-            pair => comparisons.TryGetValue(pair.Key, out var count) ? new PairwiseStanding(pair.Value, count) : PairwiseStanding.None,
+            pair => comparisons.TryGetValue(pair.Key, out var count) ? new PairwiseStanding(pair.Value.Rating, count, pair.Value.Low, pair.Value.High) : PairwiseStanding.None,
             StringComparer.Ordinal);
     }
 }

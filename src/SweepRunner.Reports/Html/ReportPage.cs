@@ -317,20 +317,26 @@ internal sealed class ReportPage(
             return;
         }
 
-        Line("<table><tr><th>job</th><th>pairwise rating</th><th>comparisons</th><th>mean ± SE (direct scores)</th><th>n</th></tr>");
+        Line("<table><tr><th>job</th><th>pairwise rating</th><th>95% interval</th><th>comparisons</th><th>mean ± SE (direct scores)</th><th>n</th></tr>");
         foreach (var job in rated)
         {
-            Line($"<tr><td>{Encode(job.Describe())}</td><td class=\"num\">{Number(job.Score.Pairwise.Rating)}</td><td class=\"num\">{job.Score.Pairwise.Comparisons}</td>"
+            Line($"<tr><td>{Encode(job.Describe())}</td><td class=\"num\">{Number(job.Score.Pairwise.Rating)}</td><td class=\"num\">{IntervalText(job.Score.Pairwise)}</td><td class=\"num\">{job.Score.Pairwise.Comparisons}</td>"
                  + $"<td class=\"num\">{MeanText(job.Score.Summary)}</td><td class=\"num\">{job.Score.Summary.N}</td></tr>");
         }
 
         Line("</table>");
         Line("<p class=\"muted\">The pairwise rating is a Bradley–Terry fit of every choice between two of the sweep's jobs: "
-             + "100 × the chance of being picked over an average job of the sweep.</p>");
+             + "100 × the chance of being picked over an average job of the sweep; a tie counts half a win for each side. The 95% interval "
+             + "(Wald, from the fit's information) says how sure the rating is: few comparisons give a wide one. Elsewhere a rating reads "
+             + "“rating [interval] (comparisons)”.</p>");
     }
 
     private static string PairwiseText(PairwiseStanding pairwise) => pairwise.Rating is { } rating
-        ? string.Create(CultureInfo.InvariantCulture, $"{Number(rating)} ({pairwise.Comparisons})")
+        ? string.Create(CultureInfo.InvariantCulture, $"{Number(rating)} [{IntervalText(pairwise)}] ({pairwise.Comparisons})")
+        : "–";
+
+    private static string IntervalText(PairwiseStanding pairwise) => pairwise is { Low: { } low, High: { } high }
+        ? $"{Number(low)}–{Number(high)}"
         : "–";
 
     private static string OtherEpochsText(JobScore score) => string.Join("<br>", score.OtherEpochs.Select(epoch =>

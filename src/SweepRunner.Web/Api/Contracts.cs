@@ -33,14 +33,17 @@ public sealed record JobView(
 public sealed record GalleryView(string Sweep, string? BaselineLabel, IReadOnlyList<JobView> Jobs);
 
 /// <summary>A preview in blind mode: the job is named only once this scorer has scored it blind.</summary>
-public sealed record BlindItem(long Id, string Url, int Width, int Height, double? MyScore, string? MyNote, string? Label, string? Title);
+public sealed record BlindItem(long Id, string Url, int Width, int Height, string Prompt, double? MyScore, string? MyNote, string? Label, string? Title);
 
 public sealed record BlindQueue(string Sweep, IReadOnlyList<BlindItem> Items);
 
 public sealed record PairSide(long Id, string Url, int Width, int Height);
 
-/// <summary>The next pair to compare, or why there is none (<see cref="Left"/> and <see cref="Right"/> null).</summary>
-public sealed record PairView(string Sweep, PairSide? Left, PairSide? Right, string? Prompt, int ChoicesMade, string? Message);
+/// <summary>
+/// The next pair to compare, or why there is none (<see cref="Left"/> and <see cref="Right"/> null). Both previews are of
+/// <see cref="Epoch"/>; <see cref="ReferenceUrl"/> is a training image of the left job's dataset, null when none is on record.
+/// </summary>
+public sealed record PairView(string Sweep, PairSide? Left, PairSide? Right, string? Prompt, long? Epoch, string? ReferenceUrl, int ChoicesMade, string? Message);
 
 /// <summary>
 /// A job's score as the report and the export give it (ScorePolicy): the mean, count and standard error of the latest
@@ -56,6 +59,8 @@ public sealed record JobRating(
     double? DirectStandardError,
     long? DirectEpoch,
     double? PairwiseRating,
+    double? PairwiseLow,
+    double? PairwiseHigh,
     int Comparisons);
 
 public sealed record RatingsView(string Sweep, IReadOnlyList<JobRating> Jobs);
@@ -64,8 +69,10 @@ public sealed record ScoreRequest(long? PreviewId, string? Scorer, double? Value
 
 public sealed record ScoreSaved(long ScoreId, long PreviewId, double Value, bool Blind, string Label, string Title);
 
-public sealed record ChoiceRequest(long? LeftId, long? RightId, long? ChosenId, string? Scorer);
+/// <summary>A pick (<see cref="ChosenId"/> one of the two) or, with <see cref="Tie"/>, neither closer (no <see cref="ChosenId"/>).</summary>
+public sealed record ChoiceRequest(long? LeftId, long? RightId, long? ChosenId, string? Scorer, bool Tie = false);
 
-public sealed record ChoiceSaved(long ChoiceId, string WinnerLabel, string LoserLabel);
+/// <summary>What was saved: the chosen job's label over the other's, or, for a tie, the left and right labels.</summary>
+public sealed record ChoiceSaved(long ChoiceId, string WinnerLabel, string LoserLabel, bool Tie);
 
 public sealed record ErrorView(string Error);

@@ -4,7 +4,8 @@ namespace SweepRunner.Web.Api;
 
 /// <summary>
 /// Chooses the next pair for pairwise mode: two previews of the same epoch, prompt and seed from different jobs,
-/// preferring the pairs this scorer has compared least, at random among those, sides at random.
+/// preferring the pairs this scorer has compared least, at random among those, sides at random. A pair just skipped
+/// is offered again only when there is no other.
 /// </summary>
 internal static class PairPicker
 {
@@ -15,7 +16,8 @@ internal static class PairPicker
     public static (StoredPreview Left, StoredPreview Right)? Pick(
         IReadOnlyList<StoredPreview> previews,
         IEnumerable<(long First, long Second)> comparedByScorer,
-        Random random)
+        Random random,
+        (long First, long Second)? skipped = null)
     {
         var counts = new Dictionary<(long, long), int>();
         foreach (var (first, second) in comparedByScorer)
@@ -24,6 +26,26 @@ internal static class PairPicker
             counts[key] = counts.GetValueOrDefault(key) + 1;
         }
 
+        var avoid = skipped is var (a, b) ? Ordered(a, b) : ((long, long)?)null;
+        var candidates = Candidates(previews, counts, avoid);
+        if (candidates.Count == 0 && avoid is not null)
+        {
+            candidates = Candidates(previews, counts, null);
+        }
+
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        var (left, right) = candidates[random.Next(candidates.Count)];
+        return random.Next(2) == 0 ? (left, right) : (right, left);
+    }
+
+    /// <summary>The comparable pairs (but <paramref name="avoid"/>) this scorer has compared the fewest times.</summary>
+    private static List<(StoredPreview A, StoredPreview B)> Candidates(
+        IReadOnlyList<StoredPreview> previews, Dictionary<(long, long), int> counts, (long, long)? avoid)
+    {
         var candidates = new List<(StoredPreview A, StoredPreview B)>();
         var fewest = int.MaxValue;
         foreach (var group in previews.GroupBy(GroupOf))
@@ -34,7 +56,13 @@ internal static class PairPicker
             {
                 for (var j = i + 1; j < members.Count; j++)
                 {
-                    var seen = counts.GetValueOrDefault(Ordered(members[i].PreviewId, members[j].PreviewId));
+                    var key = Ordered(members[i].PreviewId, members[j].PreviewId);
+                    if (key == avoid)
+                    {
+                        continue;
+                    }
+
+                    var seen = counts.GetValueOrDefault(key);
                     if (seen < fewest)
                     {
                         fewest = seen;
@@ -49,13 +77,7 @@ internal static class PairPicker
             }
         }
 
-        if (candidates.Count == 0)
-        {
-            return null;
-        }
-
-        var (a, b) = candidates[random.Next(candidates.Count)];
-        return random.Next(2) == 0 ? (a, b) : (b, a);
+        return candidates;
     }
 
     private static (long, long) Ordered(long first, long second) => first < second ? (first, second) : (second, first);

@@ -12,7 +12,7 @@ using SweepRunner.Core.Text;
 namespace SweepRunner.Web.Api;
 
 /// <summary>The JSON API of the scoring page. Every call reads the store afresh, so a running sweep's new previews show up.</summary>
-internal sealed class ScoringApi(IScoringStore store)
+internal sealed class ScoringApi(IScoringStore store, ReferenceImages references)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -90,6 +90,7 @@ internal sealed class ScoringApi(IScoringStore store)
                     ImageUrl(entry.Preview.PreviewId),
                     entry.Preview.Image.Width,
                     entry.Preview.Image.Height,
+                    entry.Preview.Image.Prompt,
                     scored?.Value,
                     scored?.Note,
                     scored is null ? null : entry.Job.Label,
@@ -99,7 +100,7 @@ internal sealed class ScoringApi(IScoringStore store)
         return Ok(new BlindQueue(gallery.Sweep, items));
     });
 
-    private Task<IResult> PairAsync(string sweep, string? scorer, CancellationToken cancellationToken) => Guard(sweep, async () =>
+    private Task<IResult> PairAsync(string sweep, string? scorer, string? skip, CancellationToken cancellationToken) => Guard(sweep, async () =>
     {
         if (ScorerProblem(scorer) is { } problem)
         {
@@ -109,14 +110,15 @@ internal sealed class ScoringApi(IScoringStore store)
         var gallery = await store.GetSweepGalleryAsync(sweep, cancellationToken);
         var choices = (await store.GetPairwiseChoicesAsync(sweep, cancellationToken)).Where(choice => choice.Scorer == scorer).ToList();
         var previews = UniquePreviews(gallery).Select(entry => entry.Preview).ToList();
-        var pair = PairPicker.Pick(previews, choices.Select(choice => (choice.FirstPreviewId, choice.SecondPreviewId)), Random.Shared);
+        var pair = PairPicker.Pick(previews, choices.Select(choice => (choice.FirstPreviewId, choice.SecondPreviewId)), Random.Shared, SkippedPair(skip));
         if (pair is not var (left, right))
         {
-            return Ok(new PairView(gallery.Sweep, null, null, null, choices.Count,
+            return Ok(new PairView(gallery.Sweep, null, null, null, null, null, choices.Count,
                 "No pair to compare yet: pairs need previews of the same epoch, prompt and seed from two jobs. Reload when the sweep has made more previews."));
         }
 
-        return Ok(new PairView(gallery.Sweep, Side(left), Side(right), left.Image.Prompt, choices.Count, null));
+        var reference = await references.FindAsync(sweep, left.PreviewId, cancellationToken) is null ? null : ReferenceImages.Url(gallery.Sweep, left.PreviewId);
+        return Ok(new PairView(gallery.Sweep, Side(left), Side(right), left.Image.Prompt, left.Image.Epoch, reference, choices.Count, null));
     });
 
     // The job's score is the report's and the export's: ScorePolicy over preview scores and scores given with
@@ -138,6 +140,8 @@ internal sealed class ScoringApi(IScoringStore store)
                 score.Summary.StandardError,
                 score.Epoch,
                 score.Pairwise.Rating,
+                score.Pairwise.Low,
+                score.Pairwise.High,
                 score.Pairwise.Comparisons);
         }).ToList();
         return Ok(new RatingsView(gallery.Sweep, jobs));
@@ -187,12 +191,12 @@ internal sealed class ScoringApi(IScoringStore store)
             return BadRequest(scorerProblem);
         }
 
-        if (body is not { LeftId: { } leftId, RightId: { } rightId, ChosenId: { } chosenId })
+        if (body is not { LeftId: { } leftId, RightId: { } rightId } || (body.ChosenId is null) != body.Tie)
         {
-            return BadRequest("give leftId, rightId and chosenId (one of the two)");
+            return BadRequest("give leftId, rightId and either chosenId (one of the two) or tie: true (neither is closer)");
         }
 
-        if (chosenId != leftId && chosenId != rightId)
+        if (body.ChosenId is { } chosenId && chosenId != leftId && chosenId != rightId)
         {
             return BadRequest($"the chosen preview {chosenId} is neither {leftId} nor {rightId}");
         }
@@ -209,11 +213,22 @@ internal sealed class ScoringApi(IScoringStore store)
             return BadRequest($"previews {leftId} and {rightId} cannot be compared: a pair is the same epoch, prompt and seed from two different jobs");
         }
 
-        var choiceId = await store.AddPairwiseChoiceAsync(new PairwiseChoice(leftId, rightId, chosenId, body.Scorer!.Trim()), cancellationToken);
-        var winner = chosenId == leftId ? left : right;
-        var loser = chosenId == leftId ? right : left;
-        return Ok(new ChoiceSaved(choiceId, LabelOf(gallery, winner.JobId), LabelOf(gallery, loser.JobId)));
+        var choiceId = await store.AddPairwiseChoiceAsync(new PairwiseChoice(leftId, rightId, body.ChosenId, body.Scorer!.Trim()), cancellationToken);
+        var winner = body.ChosenId == rightId ? right : left;
+        var loser = body.ChosenId == rightId ? left : right;
+        return Ok(new ChoiceSaved(choiceId, LabelOf(gallery, winner.JobId), LabelOf(gallery, loser.JobId), body.Tie));
     });
+
+    /// <summary>The pair the scorer skipped ("ID,ID"), to be offered something else next; null when none or unreadable.</summary>
+    private static (long, long)? SkippedPair(string? skip)
+    {
+        var parts = skip?.Split(',');
+        return parts is [var first, var second]
+               && long.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var a)
+               && long.TryParse(second, NumberStyles.None, CultureInfo.InvariantCulture, out var b)
+            ? (a, b)
+            : null;
+    }
 
     private static IReadOnlyList<SettingValue> Diff(string diffJson) =>
         DiffText.Values(diffJson).Select(pair => new SettingValue(pair.Key, pair.Value)).ToList();

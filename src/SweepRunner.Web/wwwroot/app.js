@@ -73,6 +73,7 @@ window.addEventListener('hashchange', show);
 async function show() {
   document.body.dataset.state = 'loading';
   state.mode = (location.hash || '#gallery').slice(1);
+  document.body.dataset.mode = state.mode;
   for (const link of document.querySelectorAll('#modes a')) link.classList.toggle('active', link.dataset.mode === state.mode);
   closeZoom();
   const view = $('view');
@@ -88,14 +89,19 @@ async function show() {
 }
 
 // ---- gallery -------------------------------------------------------------------------------------------------
-function tile(preview, navigable) {
+function tile(job, preview, navigable) {
   const badge = el('span', { class: 'badge' }, preview.myScore === null ? '' : fmt(preview.myScore));
-  const node = el('figure', { class: 'tile' + (navigable ? '' : ' ref'), 'data-id': preview.id, title: `epoch ${preview.epoch} · prompt ${preview.promptIndex}: ${preview.prompt} (seed ${preview.seed})` },
-    el('img', { src: preview.url, alt: preview.prompt, width: 128, height: 128, loading: 'lazy' }), badge);
+  const node = el('figure', { class: 'tile' + (navigable ? '' : ' ref'), 'data-id': preview.id, title: `${job.label} · epoch ${preview.epoch} · prompt ${preview.promptIndex}: ${preview.prompt} (seed ${preview.seed})` },
+    el('img', { src: preview.url, alt: preview.prompt, loading: 'lazy' }), badge);
   if (navigable) {
     node.preview = preview;
+    node.job = job;
     node.badge = badge;
-    node.addEventListener('click', () => { select(state.tiles.indexOf(node)); openZoom(); });
+    // A click or tap selects; on the selected preview it zooms. Scores then come from the bar below or the keys.
+    node.addEventListener('click', () => {
+      const index = state.tiles.indexOf(node);
+      if (index === state.current && node.classList.contains('current')) openZoom(); else select(index);
+    });
   }
   return node;
 }
@@ -107,9 +113,10 @@ function grid(job, navigable, like) {
   const epochs = [...new Set(shape.previews.map(p => p.epoch))].sort((a, b) => a - b);
   const prompts = [...new Set(shape.previews.map(p => p.promptIndex))].sort((a, b) => a - b);
   if (epochs.length === 0) return el('p', { class: 'empty' }, `no previews yet (${job.state})`);
-  const head = el('tr', null, el('th'), prompts.map(p => el('th', null, `prompt ${p}`)));
+  const promptText = p => (shape.previews.find(x => x.promptIndex === p) || {}).prompt || `prompt ${p}`;
+  const head = el('tr', null, el('th'), prompts.map(p => el('th', { class: 'prompt', title: `prompt ${p}` }, promptText(p))));
   const rows = epochs.map(epoch => el('tr', null, el('th', null, `epoch ${epoch}`),
-    prompts.map(p => { const preview = job.previews.find(x => x.epoch === epoch && x.promptIndex === p); return el('td', null, preview ? tile(preview, navigable) : ''); })));
+    prompts.map(p => { const preview = job.previews.find(x => x.epoch === epoch && x.promptIndex === p); return el('td', null, preview ? tile(job, preview, navigable) : ''); })));
   return el('table', { class: 'grid' }, head, rows);
 }
 
@@ -131,8 +138,18 @@ async function showGallery(view) {
       body);
   });
   view.replaceChildren(el('p', null, baseline ? `Baseline: ${baseline.label}. ` : 'No baseline (a job with no changed settings) in this sweep. ', toggle), ...sections);
+  sizeTiles(gallery, beside && baseline);
   state.tiles = [...view.querySelectorAll('.tile:not(.ref)')];
   select(Math.min(state.current, Math.max(0, state.tiles.length - 1)));
+}
+
+// Thumbnails use the width: the widest grid's columns (both grids' when the baseline is beside) share the view,
+// between 96 and 320 pixels each.
+function sizeTiles(gallery, beside) {
+  const columns = Math.max(1, ...gallery.jobs.map(job => new Set(job.previews.map(p => p.promptIndex)).size)) * (beside ? 2 : 1);
+  const room = $('view').clientWidth - (beside ? 220 : 140);
+  const size = Math.max(96, Math.min(320, Math.floor(room / columns) - 12));
+  document.documentElement.style.setProperty('--tile', size + 'px');
 }
 
 function select(index) {
@@ -163,7 +180,9 @@ function openZoom() {
   const node = state.tiles[state.current];
   if (!node) return;
   const preview = node.preview;
-  const figures = [el('figure', null, el('img', { src: preview.url, alt: preview.prompt }), el('figcaption', null, `epoch ${preview.epoch} · ${preview.prompt}`))];
+  const job = node.job;
+  const named = job.title && job.title !== job.label ? `${job.label} (${job.title})` : job.label;
+  const figures = [el('figure', null, el('img', { src: preview.url, alt: preview.prompt }), el('figcaption', null, `${named} · epoch ${preview.epoch} · ${preview.prompt}`))];
   const base = state.baseline && state.baseline.previews.find(p => p.epoch === preview.epoch && p.promptIndex === preview.promptIndex);
   if (base && base.id !== preview.id) figures.push(el('figure', null, el('img', { src: base.url, alt: base.prompt }), el('figcaption', null, `baseline (${state.baseline.label})`)));
   $('zoom-images').replaceChildren(...figures);
@@ -206,6 +225,7 @@ function renderBlind(view = $('view')) {
   $('note').value = item.myNote || '';
   view.replaceChildren(el('div', { class: 'blind' },
     el('p', null, `Blind scoring: preview ${state.current + 1} of ${state.blind.length}, ${scored} scored. Previews are shuffled; settings show after you score.`),
+    el('p', { class: 'prompt-text' }, item.prompt),
     el('figure', { class: 'tile current', 'data-id': item.id }, el('img', { src: item.url, alt: 'preview' })),
     reveal));
 }
@@ -231,15 +251,23 @@ function advanceBlind() {
 }
 
 // ---- pairwise ------------------------------------------------------------------------------------------------
-async function showPair(view) {
-  state.pair = await api(`/api/sweeps/${encodeURIComponent(state.sweep)}/pair?scorer=${encodeURIComponent(state.scorer)}`);
+async function showPair(view, skipped) {
+  const skip = skipped ? `&skip=${skipped.left.id},${skipped.right.id}` : '';
+  state.pair = await api(`/api/sweeps/${encodeURIComponent(state.sweep)}/pair?scorer=${encodeURIComponent(state.scorer)}${skip}`);
   const pair = state.pair;
   if (!pair.left) { view.replaceChildren(el('p', { class: 'empty' }, pair.message)); return; }
   const side = (preview, key, name) => el('div', { class: 'side', 'data-side': name, 'data-id': preview.id, onclick: () => choose(name) },
     el('img', { src: preview.url, alt: name + ' preview' }), el('p', null, el('kbd', null, key), ` pick ${name}`));
+  const reference = pair.referenceUrl
+    ? el('figure', { class: 'reference' }, el('img', { src: pair.referenceUrl, alt: 'a training image' }), el('figcaption', null, 'the subject: a training image'))
+    : el('p', { class: 'reference' }, 'no training image on record for this job');
   view.replaceChildren(el('div', { class: 'pairwise' },
-    el('p', null, 'Which is closer to the subject? ', el('i', null, pair.prompt), ` · ${pair.choicesMade} choices made`),
-    el('div', { class: 'sides' }, side(pair.left, '← or 1', 'left'), side(pair.right, '→ or 2', 'right'))));
+    el('p', null, 'Which is closer to the subject? ', el('i', null, pair.prompt), ` · epoch ${pair.epoch} · ${pair.choicesMade} choices made`),
+    reference,
+    el('div', { class: 'sides' }, side(pair.left, '← or 1', 'left'), side(pair.right, '→ or 2', 'right')),
+    el('div', { class: 'choices' },
+      el('button', { type: 'button', id: 'tie', onclick: () => choose('tie') }, 'equally close (tie) ', el('kbd', null, 't')),
+      el('button', { type: 'button', id: 'skip', onclick: () => skipPair() }, 'skip ', el('kbd', null, 's')))));
 }
 
 async function choose(name) {
@@ -248,11 +276,21 @@ async function choose(name) {
   state.busy = true;
   document.body.dataset.state = 'loading';
   try {
-    const chosen = name === 'left' ? pair.left.id : pair.right.id;
-    const saved = await api(`/api/sweeps/${encodeURIComponent(state.sweep)}/pairwise`, { leftId: pair.left.id, rightId: pair.right.id, chosenId: chosen, scorer: state.scorer });
-    say(`saved: ${saved.winnerLabel} over ${saved.loserLabel}`);
+    const body = { leftId: pair.left.id, rightId: pair.right.id, scorer: state.scorer };
+    if (name === 'tie') body.tie = true; else body.chosenId = name === 'left' ? pair.left.id : pair.right.id;
+    const saved = await api(`/api/sweeps/${encodeURIComponent(state.sweep)}/pairwise`, body);
+    say(saved.tie ? `saved: ${saved.winnerLabel} and ${saved.loserLabel} equally close` : `saved: ${saved.winnerLabel} over ${saved.loserLabel}`);
     await showPair($('view'));
   } catch (error) { say(error.message, true); } finally { state.busy = false; ready(); }
+}
+
+// Nothing is recorded; the next pair is another one when there is another.
+async function skipPair() {
+  const pair = state.pair;
+  if (!pair || !pair.left || state.busy) return;
+  state.busy = true;
+  document.body.dataset.state = 'loading';
+  try { await showPair($('view'), pair); say('skipped'); } catch (error) { say(error.message, true); } finally { state.busy = false; ready(); }
 }
 
 // ---- ratings -------------------------------------------------------------------------------------------------
@@ -262,12 +300,14 @@ async function showRatings(view) {
   const rows = ratings.jobs.map(job => el('tr', { 'data-label': job.label },
     el('td', null, el('span', { class: 'label' }, job.label)), el('td', null, job.title), el('td', null, job.state),
     el('td', { class: 'num score' }, score(job)), el('td', { class: 'num' }, String(job.directCount)), el('td', { class: 'num' }, fmt(job.directEpoch)),
-    el('td', { class: 'num' }, fmt(job.pairwiseRating)), el('td', { class: 'num' }, String(job.comparisons))));
+    el('td', { class: 'num' }, fmt(job.pairwiseRating)),
+    el('td', { class: 'num interval' }, job.pairwiseLow === null ? '–' : `${fmt(job.pairwiseLow)}–${fmt(job.pairwiseHigh)}`),
+    el('td', { class: 'num' }, String(job.comparisons))));
   view.replaceChildren(
     el('table', { class: 'ratings' },
-      el('tr', null, ['label', 'settings', 'state', 'score (mean ± SE)', 'scores', 'epoch', 'pairwise rating (Bradley–Terry)', 'comparisons'].map(h => el('th', null, h))),
+      el('tr', null, ['label', 'settings', 'state', 'score (mean ± SE)', 'scores', 'epoch', 'pairwise rating (Bradley–Terry)', '95% interval', 'comparisons'].map(h => el('th', null, h))),
       rows),
-    el('p', { class: 'empty' }, 'The score is the one the report and the export give: the latest score per scorer and preview (or per LoRA, for scores given with sweeprunner score) of one epoch per job, the final one when a score judges the final LoRA. The pairwise rating is 100 × the chance of being picked over an average job of this sweep.'));
+    el('p', { class: 'empty' }, 'The score is the one the report and the export give: the latest score per scorer and preview (or per LoRA, for scores given with sweeprunner score) of one epoch per job, the final one when a score judges the final LoRA. The pairwise rating is 100 × the chance of being picked over an average job of this sweep (a tie counts half a win for each); the 95% interval says how sure it is: it narrows with more comparisons.'));
 }
 
 // ---- keys ----------------------------------------------------------------------------------------------------
@@ -289,6 +329,8 @@ document.addEventListener('keydown', event => {
   if (state.mode === 'pairwise') {
     if (key === 'ArrowLeft' || key === '1') { event.preventDefault(); choose('left'); }
     else if (key === 'ArrowRight' || key === '2') { event.preventDefault(); choose('right'); }
+    else if (key === 't') { event.preventDefault(); choose('tie'); }
+    else if (key === 's') { event.preventDefault(); skipPair(); }
     return;
   }
   if (key === 'n') { event.preventDefault(); $('note').focus(); return; }
@@ -308,6 +350,14 @@ document.addEventListener('keydown', event => {
   else if (key === 'ArrowUp') { event.preventDefault(); moveVertically(-1); }
   else if (key === 'z' || key === 'Enter') { event.preventDefault(); if ($('zoom').hidden) openZoom(); else closeZoom(); }
 });
+
+// ---- score bar: the mouse and touch way to score -------------------------------------------------------------
+function scoreCurrent(value) {
+  if (state.mode === 'blind') { scoreBlind(value); advanceBlind(); }
+  else if (state.mode === 'gallery') scoreGallery(value);
+}
+$('score-bar').replaceChildren(...Array.from({ length: 11 }, (_, i) => i * 10).map(value =>
+  el('button', { type: 'button', 'data-score': value, title: `score ${value}`, onclick: () => scoreCurrent(value) }, String(value))));
 
 (async () => {
   $('scorer-name').textContent = state.scorer || '(nobody yet)';

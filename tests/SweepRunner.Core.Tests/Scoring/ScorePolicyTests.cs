@@ -110,12 +110,26 @@ public sealed class ScorePolicyTests
         Assert.Equal(["job-a", "job-b", "job-c"], scores.Keys.Order(StringComparer.Ordinal));
         Assert.Equal((3L, 50.0), (scores["job-a"].Epoch!.Value, scores["job-a"].Summary.Mean!.Value));
         Assert.Equal((3L, 80.0, 1), (scores["job-b"].Epoch!.Value, scores["job-b"].Summary.Mean!.Value, scores["job-b"].Summary.N));
-        var expected = BradleyTerry.Ratings(["job-a", "job-b", "job-c"], [("job-a", "job-b"), ("job-a", "job-b"), ("job-a", "job-b")]);
-        Assert.Equal(new PairwiseStanding(expected["job-a"], 3), scores["job-a"].Pairwise);
-        Assert.Equal(new PairwiseStanding(expected["job-b"], 3), scores["job-b"].Pairwise);
+        var expected = BradleyTerry.Fit(["job-a", "job-b", "job-c"], Enumerable.Repeat(new PairComparison<string>("job-a", "job-b", false), 3));
+        Assert.Equal(new PairwiseStanding(expected["job-a"].Rating, 3, expected["job-a"].Low, expected["job-a"].High), scores["job-a"].Pairwise);
+        Assert.Equal(new PairwiseStanding(expected["job-b"].Rating, 3, expected["job-b"].Low, expected["job-b"].High), scores["job-b"].Pairwise);
         Assert.True(scores["job-a"].Pairwise.Rating > 50 && scores["job-b"].Pairwise.Rating < 50);
         Assert.Equal(PairwiseStanding.None, scores["job-c"].Pairwise);
         Assert.Equal(JobScore.None, scores["job-c"]);
+    }
+
+    [Fact]
+    public void A_tie_counts_as_a_comparison_for_both_jobs_and_half_a_win_for_each()
+    {
+        var tie = new StoredPairwiseChoice(1, 10, "job-a", 11, "job-b", null, "alice", DateTimeOffset.UnixEpoch);
+        var win = Choice(2, "job-a", "job-c", firstWins: true);
+
+        var pairwise = ScorePolicy.Pairwise(["job-a", "job-b", "job-c"], [tie, win]);
+
+        var expected = BradleyTerry.Intervals(new double[,] { { 0, 0.5, 1 }, { 0.5, 0, 0 }, { 0, 0, 0 } });
+        Assert.Equal(new PairwiseStanding(expected[0].Rating, 2, expected[0].Low, expected[0].High), pairwise["job-a"]);
+        Assert.Equal(new PairwiseStanding(expected[1].Rating, 1, expected[1].Low, expected[1].High), pairwise["job-b"]);
+        Assert.True(tie.IsTie && !win.IsTie);
     }
 
     private static StoredPairwiseChoice Choice(long id, string first, string second, bool firstWins) =>

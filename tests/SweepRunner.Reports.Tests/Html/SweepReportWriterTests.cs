@@ -122,8 +122,11 @@ public sealed partial class SweepReportWriterTests
         var rows = TableRow().Matches(section).Select(match => match.Groups[1].Value).Where(row => row.StartsWith("<td", StringComparison.Ordinal)).ToList();
         // Highest rating first, with its comparisons and the direct score (mean ± SE, n) beside it.
         Assert.Equal(["alpha-64 (network_alpha=64)", "base (baseline)", "alpha-1 (network_alpha=1)"], rows.Select(row => CellOf(row, 0)));
-        Assert.Equal([Rounded(expected[StudyStore.JobId("alpha-64")]), "2", "86.0 ± 1.2", "3"], Enumerable.Range(1, 4).Select(cell => CellOf(rows[0], cell)));
-        Assert.Contains($"{Rounded(expected[StudyStore.JobId("alpha-64")])} (2)", html, StringComparison.Ordinal); // the setting's score table
+        var interval = BradleyTerry.Fit(jobIds, [new PairComparison<string>(StudyStore.JobId("alpha-64"), StudyStore.JobId("base"), false),
+            new PairComparison<string>(StudyStore.JobId("alpha-64"), StudyStore.JobId("base"), false), new PairComparison<string>(StudyStore.JobId("base"), StudyStore.JobId("alpha-1"), false)])[StudyStore.JobId("alpha-64")];
+        var intervalText = $"{Rounded(interval.Low)}–{Rounded(interval.High)}";
+        Assert.Equal([Rounded(expected[StudyStore.JobId("alpha-64")]), intervalText, "2", "86.0 ± 1.2", "3"], Enumerable.Range(1, 5).Select(cell => CellOf(rows[0], cell)));
+        Assert.Contains($"{Rounded(expected[StudyStore.JobId("alpha-64")])} [{intervalText}] (2)", html, StringComparison.Ordinal); // the setting's score table
     }
 
     private static string Rounded(double value) => value.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);

@@ -19,6 +19,7 @@ public sealed class SchemaMigratorTests
         [5] = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'pairwise_choices';",
         [6] = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'job_specs';",
         [7] = "SELECT count(*) FROM pragma_table_info('checkpoints') WHERE name = 'data_sha256';",
+        [8] = "SELECT count(*) FROM pragma_table_info('pairwise_choices') WHERE name = 'chosen_preview_id' AND \"notnull\" = 0;",
     };
 
     // Rows as a version-1 SweepRunner wrote them; every later version must keep them readable.
@@ -121,6 +122,34 @@ public sealed class SchemaMigratorTests
         Assert.Equal($"sweeprunner.v{version}-backup-20250301T221500Z.db", Path.GetFileName(backup));
         Assert.Equal(version, RawDatabase.Scalar<int>(backup, "PRAGMA user_version;"));
         Assert.Equal(3, RawDatabase.Scalar<int>(backup, "SELECT count(*) FROM scores;"));
+    }
+
+    [Fact]
+    public async Task Pairwise_choices_of_a_version_7_database_keep_their_ids_and_picks_and_stay_append_only_and_ties_can_follow()
+    {
+        using var folder = new TemporaryFolder();
+        await ResultsStore.OpenAtVersionAsync(folder.Path, 7, TimeProvider.System, CancellationToken.None);
+        RawDatabase.Execute(folder.DatabasePath, VersionOneRows + """
+            INSERT INTO previews (id, job_id, attempt_id, epoch, prompt_index, prompt, negative_prompt, seed, sampler, sample_steps,
+                                  cfg_scale, width, height, path, sha256, bytes, created_at)
+            VALUES (2, 'job-old', 1, 10, 1, 'a photo of sks dog', 'blurry', 1234, 'euler_a', 20, 7, 512, 512,
+                    'old-sweep/job-old/previews/e10-p1.png', '0000000000000000000000000000000000000000000000000000000000000abd', 1000, '2024-05-01T20:49:00.0000000Z');
+            INSERT INTO pairwise_choices (id, first_preview_id, second_preview_id, chosen_preview_id, scorer, chosen_at)
+            VALUES (7, 1, 2, 2, 'alice', '2024-05-02T10:00:00.0000000Z');
+            """);
+
+        var store = await ResultsStore.OpenAsync(folder.Path);
+        var tie = await store.AddPairwiseChoiceAsync(new PairwiseChoice(2, 1, null, "bob"));
+
+        Assert.Equal(
+            [(7L, 1L, 2L, (long?)2L, "alice"), (tie, 2L, 1L, (long?)null, "bob")],
+            RawDatabase.Query<(long, long, long, long?, string)>(folder.DatabasePath,
+                "SELECT id, first_preview_id, second_preview_id, chosen_preview_id, scorer FROM pairwise_choices ORDER BY id;"));
+        Assert.Equal(8, tie);
+        Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => RawDatabase.Execute(folder.DatabasePath, "DELETE FROM pairwise_choices;"));
+        Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => RawDatabase.Execute(folder.DatabasePath, "UPDATE pairwise_choices SET chosen_preview_id = NULL;"));
+        Assert.Equal(2, RawDatabase.Scalar<int>(folder.DatabasePath, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'pairwise_choices';"));
+        Assert.Equal("ok", RawDatabase.Scalar<string>(folder.DatabasePath, "PRAGMA integrity_check;"));
     }
 
     [Fact]

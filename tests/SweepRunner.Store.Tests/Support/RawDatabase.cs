@@ -30,4 +30,10 @@ public static class RawDatabase
         using var connection = Open(databasePath);
         connection.Execute(sql, parameters);
     }
+
+    public static List<T> Query<T>(string databasePath, string sql, object? parameters = null)
+    {
+        using var connection = Open(databasePath);
+        return connection.Query<T>(sql, parameters).ToList();
+    }
 }

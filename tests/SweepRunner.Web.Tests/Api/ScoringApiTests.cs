@@ -157,6 +157,82 @@ public sealed class ScoringApiTests
         Assert.Equal(JsonValueKind.Null, jobs["alpha1"].GetProperty("pairwiseRating").ValueKind);
     }
 
+    [Fact]
+    public async Task A_tie_is_saved_without_a_chosen_preview_and_a_tie_must_not_name_one()
+    {
+        await using var running = await RunningServer.StartAsync();
+        var ids = running.Results.PreviewIds;
+
+        var tie = await running.Http.PostAsync("/api/sweeps/demo/pairwise", JsonBody.Of(new { leftId = ids["base"][0], rightId = ids["lion"][0], tie = true, scorer = "alice" }));
+        var both = await running.Http.PostAsync("/api/sweeps/demo/pairwise", JsonBody.Of(new { leftId = ids["base"][0], rightId = ids["lion"][0], chosenId = ids["base"][0], tie = true, scorer = "alice" }));
+        var neither = await running.Http.PostAsync("/api/sweeps/demo/pairwise", JsonBody.Of(new { leftId = ids["base"][0], rightId = ids["lion"][0], scorer = "alice" }));
+
+        Assert.True(tie.IsSuccessStatusCode, await tie.Content.ReadAsStringAsync());
+        var saved = await tie.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(saved.GetProperty("tie").GetBoolean());
+        Assert.Equal(("base", "lion"), (saved.GetProperty("winnerLabel").GetString(), saved.GetProperty("loserLabel").GetString()));
+        Assert.Contains("tie: true", await ErrorAsync(both), StringComparison.Ordinal);
+        Assert.Contains("either chosenId", await ErrorAsync(neither), StringComparison.Ordinal);
+        Assert.Equal([(ids["base"][0], ids["lion"][0], (long?)null)], running.Results.Query<(long, long, long?)>("SELECT first_preview_id, second_preview_id, chosen_preview_id FROM pairwise_choices;"));
+
+        var ratings = (await GetJsonAsync(running, "/api/sweeps/demo/ratings")).GetProperty("jobs").EnumerateArray().ToDictionary(job => job.GetProperty("label").GetString()!);
+        Assert.Equal(50, ratings["base"].GetProperty("pairwiseRating").GetDouble(), precision: 9);
+        Assert.Equal(1, ratings["lion"].GetProperty("comparisons").GetInt32());
+        Assert.True(ratings["base"].GetProperty("pairwiseLow").GetDouble() < 50 && ratings["base"].GetProperty("pairwiseHigh").GetDouble() > 50);
+    }
+
+    [Fact]
+    public async Task A_pair_names_its_epoch_and_a_training_image_of_the_left_job_served_only_by_preview()
+    {
+        await using var running = await RunningServer.StartAsync();
+        var previews = (await running.Results.Store.GetSweepGalleryAsync(ScoringResults.Sweep)).Jobs.SelectMany(job => job.Previews).DistinctBy(p => p.PreviewId).ToDictionary(p => p.PreviewId);
+
+        var sawReference = false;
+        var sawNone = false;
+        for (var i = 0; i < 30 && !(sawReference && sawNone); i++)
+        {
+            var pair = await GetJsonAsync(running, "/api/sweeps/demo/pair?scorer=alice");
+            var left = previews[pair.GetProperty("left").GetProperty("id").GetInt64()];
+            Assert.Equal(left.Image.Epoch, pair.GetProperty("epoch").GetInt64());
+            if (left.JobId == ScoringResults.JobId("lion"))
+            {
+                Assert.Equal(JsonValueKind.Null, pair.GetProperty("referenceUrl").ValueKind); // no spec on record
+                sawNone = true;
+                continue;
+            }
+
+            var url = pair.GetProperty("referenceUrl").GetString()!;
+            Assert.Equal($"/references/demo/{left.PreviewId}", url);
+            var response = await running.Http.GetAsync(url);
+            Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+            using var image = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgba32>(await response.Content.ReadAsByteArrayAsync());
+            Assert.Equal((48, ScoringResults.TrainingColour), (image.Width, image[10, 10]));
+            sawReference = true;
+        }
+
+        Assert.True(sawReference && sawNone, "30 random pairs put both kinds of job on the left");
+        Assert.Equal(HttpStatusCode.NotFound, (await running.Http.GetAsync($"/references/demo/{running.Results.PreviewIds["lion"][0]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await running.Http.GetAsync("/references/demo/999999")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await running.Http.GetAsync($"/references/other/{running.Results.PreviewIds["base"][0]}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_skipped_pair_is_not_offered_again_while_there_is_another()
+    {
+        await using var running = await RunningServer.StartAsync();
+
+        for (var i = 0; i < 15; i++)
+        {
+            var first = await GetJsonAsync(running, "/api/sweeps/demo/pair?scorer=alice");
+            var (a, b) = (first.GetProperty("left").GetProperty("id").GetInt64(), first.GetProperty("right").GetProperty("id").GetInt64());
+            var next = await GetJsonAsync(running, $"/api/sweeps/demo/pair?scorer=alice&skip={a},{b}");
+            var pair = new[] { next.GetProperty("left").GetProperty("id").GetInt64(), next.GetProperty("right").GetProperty("id").GetInt64() }.Order();
+            Assert.NotEqual(new[] { a, b }.Order(), pair);
+        }
+
+        Assert.Empty(running.Results.Query<long>("SELECT id FROM pairwise_choices;"));
+    }
+
     private static List<long> Ids(JsonElement queue) => queue.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("id").GetInt64()).ToList();
 
     private static async Task<JsonElement> GetJsonAsync(RunningServer running, string path)

@@ -9,11 +9,14 @@ namespace SweepRunner.Web.Tests.Support;
 
 /// <summary>
 /// A results folder filled through the store's own API: sweep "demo" with a baseline ("base", diff {}) and two
-/// jobs, each with previews at epochs 1 and 2 for prompts 0 and 1, written as small real PNG files.
+/// jobs, each with previews at epochs 1 and 2 for prompts 0 and 1, written as small real PNG files. "base" and "alpha1"
+/// have recorded job specs naming a kohya-layout dataset of two <see cref="TrainingColour"/> images; "lion" has none,
+/// as a job planned but never run by this version.
 /// </summary>
 public sealed class ScoringResults : IAsyncDisposable
 {
     public const string Sweep = "demo";
+    public static readonly Rgba32 TrainingColour = new(230, 200, 40);
 
     private static readonly (string Label, string Diff, Rgba32 Colour)[] JobList =
     [
@@ -129,6 +132,17 @@ public sealed class ScoringResults : IAsyncDisposable
             40,
             60 + index)).ToList();
         await Store.RegisterSweepAsync(new SweepRegistration(Sweep, "sweeps/demo.yaml", "name: demo\n", jobs));
+        var dataset = Path.Combine(Folder, "dataset");
+        Directory.CreateDirectory(Path.Combine(dataset, "10_sks person"));
+        foreach (var name in new[] { "001", "002" })
+        {
+            using var image = new Image<Rgba32>(48, 48, TrainingColour);
+            await image.SaveAsPngAsync(Path.Combine(dataset, "10_sks person", name + ".png"));
+            await File.WriteAllTextAsync(Path.Combine(dataset, "10_sks person", name + ".txt"), "a photo of sks person");
+        }
+
+        await Store.RecordJobSpecsAsync(JobList.Where(job => job.Label != "lion").Select(job => new SweepRunner.Core.Running.JobSpec(
+            Sweep, JobId(job.Label), job.Label, new Dictionary<string, object?>(), 10, 40, dataset, ".txt", "fingerprint", "demo", null)).ToList());
         foreach (var (label, _, _) in JobList)
         {
             _attempts[label] = await Store.StartAttemptAsync(new AttemptStart(JobId(label), "test-host", 1, "cpu"));
