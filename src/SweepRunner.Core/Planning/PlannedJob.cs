@@ -29,6 +29,9 @@ public sealed class PlannedJob(
     /// <summary>The label of the first job that trains the same thing, or null.</summary>
     public string? DuplicateOf { get; } = duplicateOf;
 
+    /// <summary>Why the job trains the same thing as <see cref="DuplicateOf"/> (e.g. "learning_rate has no effect (…)"), or null.</summary>
+    public string? DuplicateReason { get; init; }
+
     public double EstimatedSeconds { get; } = estimatedSeconds;
 
     public SortedDictionary<string, object?> Settings

@@ -172,4 +172,23 @@ public class PlannerTests : IDisposable
         Assert.Equal(12 * 10 * 3, job.Steps.TotalSteps);
         Assert.Equal(180.0, job.EstimatedSeconds);
     }
+
+    [Fact]
+    public void ADuplicateSaysWhichSettingsMadeNoDifferenceAndWhy()
+    {
+        var plan = Plans.Of(_temp.Write("dup.yaml", """
+            name: d
+            dataset: data
+            base: { optimizer_type: DAdaptAdam, learning_rate: 1.0, lr_scheduler: constant }
+            list:
+              - { label: a }
+              - { label: b, optimizer_type: DAdaptation, lr_warmup_steps: 100, lr_scheduler_power: 2.0 }
+              - { label: c }
+            """));
+        var b = plan.Jobs.Single(j => j.Label == "b");
+        Assert.Equal("a", b.DuplicateOf);
+        Assert.Equal("lr_scheduler_power has no effect (only the polynomial schedule uses a power); lr_warmup_steps has no effect (the constant schedule has no warmup); optimizer_type DAdaptation trains as DAdaptAdam",
+            b.DuplicateReason);
+        Assert.Equal("the same settings", plan.Jobs.Single(j => j.Label == "c").DuplicateReason);
+    }
 }
