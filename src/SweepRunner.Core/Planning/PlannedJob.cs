@@ -34,6 +34,9 @@ public sealed class PlannedJob(
 
     public double EstimatedSeconds { get; } = estimatedSeconds;
 
+    /// <summary>True when the estimate comes from a measured speed, false when it is <see cref="FallbackStepTime"/>'s guess.</summary>
+    public bool EstimateMeasured { get; init; }
+
     public SortedDictionary<string, object?> Settings
     {
         get

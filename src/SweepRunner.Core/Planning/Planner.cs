@@ -14,7 +14,7 @@ namespace SweepRunner.Core.Planning;
 /// </summary>
 public sealed class Planner
 {
-    /// <summary>Seconds one training step of this job takes; null uses the sweep's steps_per_second.</summary>
+    /// <summary>Seconds one training step of this job takes, as measured; null falls back to <see cref="FallbackStepTime"/>.</summary>
     public Func<IReadOnlyDictionary<string, object?>, double?>? SecondsPerStep { get; init; }
 
     public int ExcludedExamplesKept { get; init; } = 200;
@@ -89,7 +89,8 @@ public sealed class Planner
             var id = JobIdentity.Id(JobIdentity.CanonicalText(view, dataset.Fingerprint, modelFingerprint));
 
             var steps = StepsFor(dataset, effective, stepCache);
-            var secondsPerStep = SecondsPerStep?.Invoke(effective) ?? 1.0 / sweep.StepsPerSecond;
+            var measuredSeconds = SecondsPerStep?.Invoke(effective);
+            var secondsPerStep = measuredSeconds ?? FallbackStepTime.SecondsPerStep(effective, sweep.StepsPerSecond);
             var diff = new SortedDictionary<string, object?>(StringComparer.Ordinal);
             foreach (var (k, v) in effective)
                 if (!Equals(v, effectiveBase[k])) diff[k] = v;
@@ -101,6 +102,7 @@ public sealed class Planner
             var job = new PlannedJob(id, label, candidate.Kind, effectiveBase, diff, steps, first?.Label, steps.TotalSteps * secondsPerStep)
             {
                 DuplicateReason = first is null ? null : DuplicateReason.Explain(first.Settings, effective),
+                EstimateMeasured = measuredSeconds is not null,
             };
             if (first is null) firstById[id] = job;
             jobs.Add(job);

@@ -191,4 +191,29 @@ public class PlannerTests : IDisposable
             b.DuplicateReason);
         Assert.Equal("the same settings", plan.Jobs.Single(j => j.Label == "c").DuplicateReason);
     }
+
+    [Fact]
+    public void TheGuessScalesStepsPerSecondByImagesAndPixelsPerStepAndAMeasuredSpeedWins()
+    {
+        var sweep = Core.Sweeps.SweepFileParser.Load(_temp.Write("speed.yaml", """
+            name: s
+            dataset: data
+            steps_per_second: 2.0
+            list:
+              - { label: one }
+              - { label: four, train_batch_size: 4 }
+              - { label: accumulated, train_batch_size: 2, gradient_accumulation_steps: 2 }
+              - { label: big, resolution: "768,768" }
+              - { label: measured, network_dim: 64 }
+            """));
+        var plan = new Core.Planning.Planner { SecondsPerStep = s => (long)s["network_dim"]! == 64 ? 0.25 : null }.Plan(sweep);
+        double PerStep(string label) { var j = plan.Jobs.Single(j => j.Label == label); return j.EstimatedSeconds / j.Steps.TotalSteps; }
+
+        Assert.Equal(0.5, PerStep("one"), 9);
+        Assert.Equal(2.0, PerStep("four"), 9);
+        Assert.Equal(2.0, PerStep("accumulated"), 9);
+        Assert.Equal(0.5 * 2.25, PerStep("big"), 9);
+        Assert.Equal(0.25, PerStep("measured"), 9);
+        Assert.Equal(["measured"], plan.Jobs.Where(j => j.EstimateMeasured).Select(j => j.Label));
+    }
 }
