@@ -46,7 +46,8 @@ public sealed partial class ResultsStore
             entry.EstimatedSeconds,
             snapshot.AttemptsByJob[entry.JobId].Count(),
             representative?.Timings,
-            finalMetric?.Step,
+            // An attempt that logged no step (one diverging at its first step) ended where it started.
+            finalMetric?.Step ?? (representative is { Outcome: not null } ? (long?)representative.ResumedFromStep : null),
             finalMetric?.Loss,
             score);
     }

@@ -124,9 +124,9 @@ public sealed class ResultsStorePairwiseTests
         JsonExportWriter.WriteFile(export, jsonPath);
         using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(jsonPath));
         var jobs = json.RootElement.GetProperty("jobs").EnumerateArray().ToList();
-        Assert.Equal((expected["job-dim8"], 3), (jobs[0].GetProperty("pairwiseRating").GetDouble(), jobs[0].GetProperty("pairwiseComparisons").GetInt32()));
-        Assert.Equal((75.0, 1, 1L), (jobs[1].GetProperty("overallScore").GetDouble(), jobs[1].GetProperty("scoreCount").GetInt32(), jobs[1].GetProperty("scoreEpoch").GetInt64()));
-        Assert.Equal(JsonValueKind.Null, jobs[2].GetProperty("pairwiseRating").ValueKind);
+        Assert.Equal((expected["job-dim8"], 3), (jobs[0].GetProperty("pairwise_rating").GetDouble(), jobs[0].GetProperty("pairwise_comparisons").GetInt32()));
+        Assert.Equal((75.0, 1, 1L), (jobs[1].GetProperty("score_overall").GetDouble(), jobs[1].GetProperty("score_count").GetInt32(), jobs[1].GetProperty("score_epoch").GetInt64()));
+        Assert.Equal(JsonValueKind.Null, jobs[2].GetProperty("pairwise_rating").ValueKind);
     }
 
     private static async Task<(long Dim8, long Dim16)> TwoJobsWithPreviewsAsync(ResultsStore store, string sweep)

@@ -17,31 +17,31 @@ public sealed class DemoModelCommand(CliConsole console) : Command<DemoModelComm
         public string Out { get; init; } = "models/demo";
 
         [CommandOption("--seed <SEED>")]
-        [Description("Seed of the weights, the generated images and the training order.")]
+        [Description("Seed of the weights, the generated images and the training order (default 1).")]
         public int Seed { get; init; } = Defaults.Seed;
 
         [CommandOption("--images <N>")]
-        [Description("Number of generated shape images to train on.")]
+        [Description("Number of generated shape images to train on (default 4000).")]
         public int Images { get; init; } = Defaults.Images;
 
         [CommandOption("--vae-steps <N>")]
-        [Description("VAE training steps.")]
+        [Description("VAE training steps (default 800).")]
         public int VaeSteps { get; init; } = Defaults.VaeSteps;
 
         [CommandOption("--vae-batch <N>")]
-        [Description("Images per VAE training step.")]
+        [Description("Images per VAE training step (default 16).")]
         public int VaeBatch { get; init; } = Defaults.VaeBatch;
 
         [CommandOption("--steps <N>")]
-        [Description("UNet + text encoder steps.")]
+        [Description("UNet + text encoder steps (default 1500).")]
         public int Steps { get; init; } = Defaults.Steps;
 
         [CommandOption("--batch <N>")]
-        [Description("Images per UNet + text encoder step.")]
+        [Description("Images per UNet + text encoder step (default 32).")]
         public int Batch { get; init; } = Defaults.Batch;
 
         [CommandOption("--threads <N>")]
-        [Description("Torch CPU threads; the file is reproducible for the same count.")]
+        [Description("Torch CPU threads; the file is reproducible for the same count (default 2).")]
         public int Threads { get; init; } = Defaults.Threads;
 
         [CommandOption("--report-every <N>")]

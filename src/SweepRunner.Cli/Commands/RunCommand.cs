@@ -19,7 +19,7 @@ public sealed class RunCommand(CliConsole console) : AsyncCommand<RunCommand.Set
         public string SweepFile { get; init; } = "";
 
         [CommandOption("--device <DEVICE>")]
-        [Description("auto (CUDA when available), cuda or cpu.")]
+        [Description("auto (CUDA when available), cuda or cpu (default auto).")]
         public TrainingDevice Device { get; init; } = TrainingDevice.Auto;
 
         [CommandOption("--only <LABELS>")]

@@ -22,7 +22,7 @@ public sealed class SampleCommand(CliConsole console) : Command<SampleCommand.Se
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--model <MODEL>")]
-        [Description("A .safetensors checkpoint, a diffusers model folder, or 'demo'.")]
+        [Description("A .safetensors checkpoint, a diffusers model folder, or 'demo' (default demo).")]
         public string Model { get; init; } = DemoModel.Name;
 
         [CommandOption("--lora <FILE>")]

@@ -21,7 +21,7 @@ public sealed class WorkerCommand(CliConsole console) : AsyncCommand<WorkerComma
         public string Sweep { get; init; } = "";
 
         [CommandOption("--device <DEVICE>")]
-        [Description("auto (CUDA when available), cuda or cpu.")]
+        [Description("auto (CUDA when available), cuda or cpu (default auto).")]
         public TrainingDevice Device { get; init; } = TrainingDevice.Auto;
 
         [CommandOption("--job <ID>")]

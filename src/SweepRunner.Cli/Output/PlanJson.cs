@@ -32,7 +32,10 @@ public static class PlanJson
                 json.WriteNumber("preview_rounds", job.Steps.PreviewRounds);
                 if (job.DuplicateOf is { } first) json.WriteString("duplicate_of", first);
                 else json.WriteNull("duplicate_of");
-                json.WriteNumber("estimated_seconds", Math.Round(job.EstimatedSeconds, 1));
+                if (job.DuplicateReason is { } reason) json.WriteString("duplicate_reason", reason);
+                else json.WriteNull("duplicate_reason");
+                json.WriteNumber("estimated_seconds", Math.Round(job.EstimatedSeconds, 2));
+                json.WriteString("estimate_basis", PlanTable.EstimateBasis(job));
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -41,7 +44,7 @@ public static class PlanJson
             json.WriteNumber("unique_jobs", plan.Totals.UniqueJobs);
             json.WriteNumber("excluded", plan.Totals.Excluded);
             json.WriteNumber("total_steps", plan.Totals.TotalSteps);
-            json.WriteNumber("estimated_seconds", Math.Round(plan.Totals.EstimatedSeconds, 1));
+            json.WriteNumber("estimated_seconds", Math.Round(plan.Totals.EstimatedSeconds, 2));
             json.WriteNumber("estimated_hours", Math.Round(plan.Totals.EstimatedSeconds / 3600, 3));
             json.WriteEndObject();
             json.WriteStartArray("excluded");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Spectre.Console;
 using SweepRunner.Core.Planning;
 
@@ -5,6 +6,9 @@ namespace SweepRunner.Cli.Output;
 
 public static class PlanTable
 {
+    /// <summary>"measured" when the estimate comes from a speed an earlier run measured, "guess" when from steps_per_second.</summary>
+    public static string EstimateBasis(PlannedJob job) => job.EstimateMeasured ? "measured" : "guess";
+
     public static void Write(IAnsiConsole console, SweepPlan plan)
     {
         // Redirected output has no terminal width; a wide table reads better in a log than a wrapped one.
@@ -24,12 +28,20 @@ public static class PlanTable
                 Markup.Escape(job.DiffText),
                 job.Steps.StepsPerEpoch.ToString(),
                 job.Steps.TotalSteps.ToString(),
-                Durations.Short(job.EstimatedSeconds),
+                $"~{Durations.Short(job.EstimatedSeconds)} ({EstimateBasis(job)})",
                 job.DuplicateOf is { } first ? Markup.Escape(first) : "");
         console.Write(table);
         var t = plan.Totals;
+        var unique = plan.UniqueJobs.ToList();
+        var measured = unique.Count(j => j.EstimateMeasured);
+        var side = FallbackStepTime.ReferenceSide;
+        var basis = measured == unique.Count && unique.Count > 0 ? "measured speeds"
+            : $"{(measured > 0 ? $"{measured} job(s) measured, the rest a " : "")}guess: {plan.Sweep.StepsPerSecond.ToString(CultureInfo.InvariantCulture)} steps/s " +
+              $"at one {side}x{side} image a step, scaled by batch x accumulation x pixels/{side}²";
         console.MarkupLine($"jobs {t.Jobs}, unique {t.UniqueJobs}, excluded {t.Excluded}, total steps {t.TotalSteps}, " +
-                           $"estimated {Durations.Hours(t.EstimatedSeconds)} h at {plan.Sweep.StepsPerSecond} steps/s");
+                           $"estimated {Durations.Hours(t.EstimatedSeconds)} h ({Markup.Escape(basis)})");
+        foreach (var job in plan.Jobs.Where(j => j.DuplicateOf is not null))
+            console.MarkupLine($"[grey]{Markup.Escape(job.Label)} is a duplicate of {Markup.Escape(job.DuplicateOf!)}: {Markup.Escape(job.DuplicateReason ?? "")}[/]");
         foreach (var excluded in plan.ExcludedExamples)
             console.MarkupLine($"[grey]excluded {Markup.Escape(excluded.Label)}: {Markup.Escape(excluded.Reason)}[/]");
         foreach (var warning in plan.Warnings)

@@ -79,10 +79,13 @@ public sealed class RunProgress(IAnsiConsole console) : IRunObserver
              (summary.BusyElsewhere.Count > 0 ? $"; {summary.BusyElsewhere.Count} left to the other process training them ({string.Join(", ", summary.BusyElsewhere)})" : "") +
              (summary.Stopped ? " (stopped early: run the same command again to resume)" : ""));
         Line($"results: {summary.ResultsFolder}");
-        Line($"next: sweeprunner status {summary.Sweep} --results {summary.ResultsFolder}");
-        Line($"      sweeprunner serve --results {summary.ResultsFolder}      (score the previews in a browser)");
-        Line($"      sweeprunner report {summary.Sweep} --results {summary.ResultsFolder}");
-        Line($"      sweeprunner export {summary.Sweep} --format csv --results {summary.ResultsFolder}");
+        var program = LaunchCommand.Current;
+        var results = LaunchCommand.Quote(summary.ResultsFolder);
+        var sweep = LaunchCommand.Quote(summary.Sweep);
+        Line($"next: {program} status {sweep} --results {results}");
+        Line($"      {program} serve --results {results}      (score the previews in a browser)");
+        Line($"      {program} report {sweep} --results {results}");
+        Line($"      {program} export {sweep} --format csv --results {results}");
     }
 
     static string FirstLine(string text) => text.Split('\n')[0];

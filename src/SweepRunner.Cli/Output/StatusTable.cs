@@ -19,7 +19,7 @@ public static class StatusTable
             table.AddRow(
                 Markup.Escape(job.Label),
                 StoredNames.Of(job.State),
-                job.Progress.ToString("0%", CultureInfo.InvariantCulture),
+                job.DivergedAtStep is { } diverged ? $"diverged at step {diverged}" : job.Progress.ToString("0%", CultureInfo.InvariantCulture),
                 $"{job.LastStep}/{job.TotalSteps}",
                 Markup.Escape(string.Join(", ", job.Attempts.Select(a => $"{(a.Outcome is { } o ? StoredNames.Of(o) : "running")} {Durations.Short(a.Duration.TotalSeconds)}"))),
                 Markup.Escape(job.DuplicateOfLabel ?? ""),

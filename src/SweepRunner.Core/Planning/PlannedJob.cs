@@ -29,7 +29,13 @@ public sealed class PlannedJob(
     /// <summary>The label of the first job that trains the same thing, or null.</summary>
     public string? DuplicateOf { get; } = duplicateOf;
 
+    /// <summary>Why the job trains the same thing as <see cref="DuplicateOf"/> (e.g. "learning_rate has no effect (…)"), or null.</summary>
+    public string? DuplicateReason { get; init; }
+
     public double EstimatedSeconds { get; } = estimatedSeconds;
+
+    /// <summary>True when the estimate comes from a measured speed, false when it is <see cref="FallbackStepTime"/>'s guess.</summary>
+    public bool EstimateMeasured { get; init; }
 
     public SortedDictionary<string, object?> Settings
     {

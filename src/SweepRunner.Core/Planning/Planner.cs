@@ -14,7 +14,7 @@ namespace SweepRunner.Core.Planning;
 /// </summary>
 public sealed class Planner
 {
-    /// <summary>Seconds one training step of this job takes; null uses the sweep's steps_per_second.</summary>
+    /// <summary>Seconds one training step of this job takes, as measured; null falls back to <see cref="FallbackStepTime"/>.</summary>
     public Func<IReadOnlyDictionary<string, object?>, double?>? SecondsPerStep { get; init; }
 
     public int ExcludedExamplesKept { get; init; } = 200;
@@ -41,7 +41,7 @@ public sealed class Planner
         var warnings = new List<string>(sweep.ImportNotes);
         var modelFingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
         var stepCache = new Dictionary<StepKey, StepPlan>();
-        var firstById = new Dictionary<string, string>(StringComparer.Ordinal);
+        var firstById = new Dictionary<string, PlannedJob>(StringComparer.Ordinal);
         var labels = new HashSet<string>(StringComparer.Ordinal);
         var jobs = new List<PlannedJob>();
         var excluded = new List<ExcludedJob>();
@@ -89,7 +89,8 @@ public sealed class Planner
             var id = JobIdentity.Id(JobIdentity.CanonicalText(view, dataset.Fingerprint, modelFingerprint));
 
             var steps = StepsFor(dataset, effective, stepCache);
-            var secondsPerStep = SecondsPerStep?.Invoke(effective) ?? 1.0 / sweep.StepsPerSecond;
+            var measuredSeconds = SecondsPerStep?.Invoke(effective);
+            var secondsPerStep = measuredSeconds ?? FallbackStepTime.SecondsPerStep(effective, sweep.StepsPerSecond);
             var diff = new SortedDictionary<string, object?>(StringComparer.Ordinal);
             foreach (var (k, v) in effective)
                 if (!Equals(v, effectiveBase[k])) diff[k] = v;
@@ -97,9 +98,14 @@ public sealed class Planner
             var label = candidate.Label;
             for (var n = 2; !labels.Add(label); n++) label = $"{candidate.Label}#{n}";
             CheckPromptFile(sweep, effective, label, promptFiles, promptErrors, warnings);
-            string? duplicateOf = firstById.TryGetValue(id, out var first) ? first : null;
-            if (duplicateOf == null) firstById[id] = label;
-            jobs.Add(new PlannedJob(id, label, candidate.Kind, effectiveBase, diff, steps, duplicateOf, steps.TotalSteps * secondsPerStep));
+            var first = firstById.GetValueOrDefault(id);
+            var job = new PlannedJob(id, label, candidate.Kind, effectiveBase, diff, steps, first?.Label, steps.TotalSteps * secondsPerStep)
+            {
+                DuplicateReason = first is null ? null : DuplicateReason.Explain(first.Settings, effective),
+                EstimateMeasured = measuredSeconds is not null,
+            };
+            if (first is null) firstById[id] = job;
+            jobs.Add(job);
         }
 
         if (optimizerErrors.Count + promptErrors.Count > 0) throw new SweepValidationException([.. optimizerErrors, .. promptErrors]);
@@ -120,18 +126,27 @@ public sealed class Planner
         if (s[SamplePrompts] is not string file || (s[SampleEveryNEpochs] is null && s[SampleAtFirst] is not true) || !checkedFiles.Add(file)) return;
         // Named as the sweep file is named (relative to where the command runs when the sweep's path is).
         var shown = Path.Combine(Path.GetDirectoryName(sweep.FilePath) ?? "", file);
-        if (file.Contains('\0', StringComparison.Ordinal))
+        if (file.Contains('\0', StringComparison.Ordinal) && !sweep.IsImportedPromptText(file))
         {
             errors.Add(new SweepError(new SourceMark(sweep.FilePath, 0, 0), "sample_prompts holds a NUL character", "Give the path of the prompt file, relative to the sweep file"));
             return;
         }
-        var prompts = SamplePromptFileParser.Load(sweep.Resolve(file), shown);
+        if (sweep.IsImportedPromptText(file)) shown = sweep.ImportedPrompts!.Source;
+        var prompts = sweep.IsImportedPromptText(file) ? ImportedPromptFile(sweep.ImportedPrompts!) : SamplePromptFileParser.Load(sweep.Resolve(file), shown);
         errors.AddRange(prompts.Errors);
         warnings.AddRange(prompts.Warnings);
         if (prompts.Errors.Count == 0 && prompts.Prompts.Count == 0)
             errors.Add(new SweepError(new SourceMark(shown, 0, 0), $"the prompt file has no prompts, only blank lines and '#' comments, but job '{label}' renders previews",
                 "Add a prompt line, or turn previews off (sample_every_n_epochs: null and sample_at_first: false)"));
     }
+
+    /// <summary>Prompts written into a kohya_ss config, checked with the rules and the size cap of a prompt file.</summary>
+    static SamplePromptFile ImportedPromptFile(ImportedPrompts imported) =>
+        System.Text.Encoding.UTF8.GetByteCount(imported.Text) > PreviewLimits.MaxPromptFileBytes
+            ? new([], [], [new SweepError(new SourceMark(imported.Source, 0, 0),
+                string.Create(CultureInfo.InvariantCulture, $"the prompts are longer than {PreviewLimits.MaxPromptFileBytes:#,0} bytes (1 MiB), the most read"),
+                "A few preview prompts are enough, each rendered at every preview epoch; shorten them")])
+            : SamplePromptFileParser.Parse(imported.Text, imported.Source);
 
     /// <summary>What training would refuse in this job's optimizer_args for its optimizer_type, checked once per pair.</summary>
     static OptimizerArgumentException? OptimizerArgsProblem(Dictionary<string, object?> s, Dictionary<(string?, string?), OptimizerArgumentException?> checks)

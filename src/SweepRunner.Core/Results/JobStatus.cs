@@ -15,4 +15,11 @@ public sealed record JobStatus(
     double Progress,
     double EstimatedSeconds,
     IReadOnlyList<AttemptDuration> Attempts,
-    string? Reason = null);
+    string? Reason = null)
+{
+    /// <summary>
+    /// The step a diverged job diverged at (null for any other state): the step after the last one it logged, since the
+    /// trainer records every step before the one whose loss or weights stopped being finite.
+    /// </summary>
+    public long? DivergedAtStep => State == JobState.Diverged ? LastStep + 1 : null;
+}

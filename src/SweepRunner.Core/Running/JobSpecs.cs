@@ -20,9 +20,14 @@ public static class JobSpecs
             if (settings[SettingsCatalog.SamplePrompts] is string file
                 && (settings[SettingsCatalog.SampleEveryNEpochs] != null || settings[SettingsCatalog.SampleAtFirst] is true))
             {
-                var path = plan.Sweep.Resolve(file);
-                if (!prompts.TryGetValue(path, out snapshot))
-                    prompts[path] = snapshot = new SamplePromptsSnapshot(path, File.Exists(path) ? File.ReadAllText(path) : null);
+                if (plan.Sweep.IsImportedPromptText(file))
+                    snapshot = new SamplePromptsSnapshot(plan.Sweep.ImportedPrompts!.Source, file);
+                else
+                {
+                    var path = plan.Sweep.Resolve(file);
+                    if (!prompts.TryGetValue(path, out snapshot))
+                        prompts[path] = snapshot = new SamplePromptsSnapshot(path, File.Exists(path) ? File.ReadAllText(path) : null);
+                }
             }
             specs.Add(new JobSpec(plan.Sweep.Name, job.Id, job.Label, settings, job.Steps.StepsPerEpoch, job.Steps.TotalSteps,
                 plan.Dataset.Path, captionExtension, plan.Dataset.Fingerprint,

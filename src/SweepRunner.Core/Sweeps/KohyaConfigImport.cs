@@ -4,46 +4,33 @@ using SweepRunner.Core.Settings;
 
 namespace SweepRunner.Core.Sweeps;
 
-public sealed class KohyaImportException(string message) : Exception(message);
+/// <summary>A kohya_ss config that cannot be imported; <see cref="Fix"/> says what to do.</summary>
+public sealed class KohyaImportException(string message, string fix) : Exception(message)
+{
+    public string Fix { get; } = fix;
+}
 
 /// <summary>
 /// Reads a kohya_ss GUI config JSON as a sweep's base. Fields map to sd-scripts names; fields SweepRunner
-/// does not support are reported (when set to something other than empty/off) instead of dropped silently.
+/// does not support are reported (when set to something other than the GUI's untouched value) instead of dropped
+/// silently; a config for another model family than SD 1.x is refused.
 /// </summary>
 public static class KohyaConfigImport
 {
-    public sealed record Result(IReadOnlyDictionary<string, object?> Settings, IReadOnlyList<string> Notes);
+    /// <param name="TrainDataDir">The GUI's train_data_dir as written, or null when it is empty.</param>
+    /// <param name="Prompts">The preview prompts written into the config itself, or null.</param>
+    public sealed record Result(IReadOnlyDictionary<string, object?> Settings, IReadOnlyList<string> Notes, string? TrainDataDir = null,
+        ImportedPrompts? Prompts = null);
 
-    /// <summary>GUI field names that differ from the sd-scripts argument names.</summary>
-    static readonly Dictionary<string, string> Renamed = new()
-    {
-        ["epoch"] = SettingsCatalog.Epochs,
-        ["optimizer"] = SettingsCatalog.Optimizer,
-        ["max_resolution"] = SettingsCatalog.Resolution,
-    };
-
-    /// <summary>GUI fields about the machine or the GUI itself that do not change what is trained.</summary>
-    static readonly HashSet<string> NoEffect =
-    [
-        "cache_latents", "cache_latents_to_disk", "xformers", "mem_eff_attn", "sdpa", "max_data_loader_n_workers",
-        "persistent_data_loader_workers", "num_cpu_threads_per_process", "gradient_checkpointing", "vae_batch_size",
-        "training_comment", "logging_dir", "output_dir", "train_data_dir", "reg_data_dir", "save_model_as",
-        "save_state", "resume", "log_tracker_name", "wandb_api_key", "use_wandb", "sample_every_n_steps",
-        "save_every_n_steps", "save_last_n_steps", "save_last_n_steps_state", "lowram", "model_list", "LoRA_type",
-    ];
-
-    /// <summary>GUI fields whose usual value means "the sd-scripts default": nothing to report.</summary>
-    static readonly Dictionary<string, object> NeutralValues = new()
-    {
-        ["prior_loss_weight"] = 1.0,
-        ["max_token_length"] = 75.0,
-        ["LoRA_type"] = "Standard",
-    };
+    const string FixFile = "Check the file path (relative to the sweep file) and that it is a kohya_ss GUI config";
 
     /// <summary>The GUI passes conv_dim/conv_alpha to sd-scripts only for LoCon-type networks.</summary>
     static bool IsLoCon(Dictionary<string, JsonElement> fields) =>
         fields.TryGetValue("LoRA_type", out var type) && type.ValueKind == JsonValueKind.String
         && type.GetString()!.Contains("LoCon", StringComparison.OrdinalIgnoreCase);
+
+    static string? Text(Dictionary<string, JsonElement> fields, string field) =>
+        fields.TryGetValue(field, out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
 
     static object? Normalize(object? raw) => raw switch
     {
@@ -52,46 +39,75 @@ public static class KohyaConfigImport
         _ => raw,
     };
 
-    public static Result Load(string path)
+    /// <summary>Reads the config at <paramref name="path"/>; a sample_prompts path is looked for relative to <paramref name="sweepDirectory"/> (default: the config's folder).</summary>
+    public static Result Load(string path, string? sweepDirectory = null)
     {
-        if (!File.Exists(path)) throw new KohyaImportException($"kohya config '{path}' not found");
+        if (!File.Exists(path)) throw new KohyaImportException($"kohya config '{path}' not found", FixFile);
+        // Read as text first: bytes that are not UTF-8 become U+FFFD, as everywhere else a file is read.
+        var bytes = System.Text.Encoding.UTF8.GetBytes(File.ReadAllText(path));
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllText(path));
+            document = JsonDocument.Parse(bytes);
         }
-        catch (JsonException e)
+        catch (JsonException)
         {
-            throw new KohyaImportException($"{path}: not valid JSON (line {e.LineNumber + 1}): {e.Message}");
+            var error = JsonSyntaxError.Find(bytes);
+            var where = error is null ? path : $"{path}:{error.Line}:{error.Column}";
+            throw new KohyaImportException($"{where}: {error?.Problem ?? "not valid JSON"}", "Fix the JSON at that place (a kohya_ss GUI config is one JSON object)");
         }
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
-                throw new KohyaImportException($"{path}: a kohya_ss config must be a JSON object");
-            return Import(document.RootElement, Path.GetFileName(path));
+                throw new KohyaImportException($"{path}: a kohya_ss config must be a JSON object", FixFile);
+            return Import(document.RootElement, Path.GetFileName(path), sweepDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
         }
     }
 
-    internal static Result Import(JsonElement root, string fileName)
+    internal static Result Import(JsonElement root, string fileName, string sweepDirectory)
     {
         var settings = new Dictionary<string, object?>(StringComparer.Ordinal);
         var notes = new List<string>();
         // Python's json keeps the last of duplicate keys, and so does the GUI that wrote the file.
         var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in root.EnumerateObject()) fields[property.Name] = property.Value;
+        RefuseOtherFamilies(fields, fileName);
 
+        var noiseType = Text(fields, "noise_offset_type") ?? "Original";
+        var lossType = Text(fields, "loss_type") ?? "l2";
+        var networkType = Text(fields, "LoRA_type") ?? "Standard";
+        var lycoris = networkType.Contains("LyCORIS", StringComparison.OrdinalIgnoreCase) || networkType.Contains("DyLoRA", StringComparison.OrdinalIgnoreCase);
+        string? trainDataDir = null;
+        ImportedPrompts? prompts = null;
         foreach (var (field, element) in fields)
         {
             var raw = Raw(element);
-            if (field == "max_train_epochs" && IsUnset(raw)) continue;
-            if (field == "epoch" && fields.TryGetValue("max_train_epochs", out var explicitEpochs) && !IsUnset(Raw(explicitEpochs))) continue;
-            var key = Renamed.GetValueOrDefault(field, field);
-            if (key is SettingsCatalog.ConvDim or SettingsCatalog.ConvAlpha && !IsLoCon(fields)) continue;
-            if (NeutralValues.TryGetValue(field, out var neutral) && Equals(Normalize(raw), neutral)) continue;
-            if (SettingsCatalog.TryGet(key, out var definition) && definition.AffectsTraining)
+            if (field == "max_train_epochs" && IsOff(raw)) continue;
+            if (field == "epoch" && fields.TryGetValue("max_train_epochs", out var explicitEpochs) && !IsOff(Raw(explicitEpochs))) continue;
+            if (KohyaGuiFields.IsOtherFamilyField(field)) continue;
+            if (KohyaGuiFields.MultiresOnly.Contains(field) && noiseType != "Multires") continue;
+            if (KohyaGuiFields.OriginalNoiseOnly.Contains(field) && noiseType != "Original") continue;
+            if (KohyaGuiFields.HuberOnly.Contains(field) && lossType == "l2") continue;
+            if (KohyaGuiFields.LycorisOnly.Contains(field) && !lycoris) continue;
+            if (field == "train_data_dir")
             {
-                // JSON null is unset, as an empty field is: the default applies.
+                if (!IsUnset(raw)) trainDataDir = Convert.ToString(raw, CultureInfo.InvariantCulture);
+                continue;
+            }
+            if (field == SettingsCatalog.SamplePrompts && raw is string promptValue && !IsUnset(promptValue) && IsPromptText(promptValue, sweepDirectory))
+            {
+                prompts = new ImportedPrompts($"{fileName} ({SettingsCatalog.SamplePrompts})", promptValue);
+                settings[SettingsCatalog.SamplePrompts] = promptValue;
+                continue;
+            }
+            var key = KohyaGuiFields.Renamed.GetValueOrDefault(field, field);
+            if (key is SettingsCatalog.ConvDim or SettingsCatalog.ConvAlpha && !IsLoCon(fields)) continue;
+            if (KohyaGuiFields.GuiDefaults.TryGetValue(field, out var untouched) && Equals(Normalize(raw), untouched)) continue;
+            if (SettingsCatalog.TryGet(key, out var definition))
+            {
+                // JSON null is unset, as an empty field is: the default applies. The GUI writes 0 for "every N epochs" left off.
                 if (raw is null || (IsUnset(raw) && definition.Type != SettingType.Boolean)) continue;
+                if (definition.Default is null && definition.Min >= 1 && IsOff(raw)) continue;
                 settings[key] = raw;
                 continue;
             }
@@ -99,12 +115,39 @@ public static class KohyaConfigImport
                 notes.Add($"{fileName}: LoRA_type '{type}' is not supported (SweepRunner trains standard LoRA, and LoCon through conv_dim); trained as Standard");
             else if (field == "lr_warmup" && !IsOff(raw))
                 notes.Add($"{fileName}: lr_warmup {raw}% is a percentage of total steps; set lr_warmup_steps in the sweep instead (not imported)");
-            else if (NoEffect.Contains(field) || IsOff(raw))
+            else if (KohyaGuiFields.NoEffect.Contains(field) || IsOff(raw))
                 continue;
             else
                 notes.Add($"{fileName}: field '{field}' = {Show(raw)} is not supported by SweepRunner and was not imported");
         }
-        return new Result(settings, notes);
+        return new Result(settings, notes, trainDataDir, prompts);
+    }
+
+    /// <summary>
+    /// The GUI stores the prompt text itself in sample_prompts; sd-scripts reads a file there. A one-line value that names
+    /// an existing file (absolute, or relative to the sweep file) is that file; any other value is the prompts.
+    /// </summary>
+    static bool IsPromptText(string value, string sweepDirectory)
+    {
+        if (value.Contains('\n', StringComparison.Ordinal) || value.Contains('\0', StringComparison.Ordinal)) return true;
+        try
+        {
+            return !File.Exists(Path.Combine(sweepDirectory, value.Trim()));
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
+
+    static void RefuseOtherFamilies(Dictionary<string, JsonElement> fields, string fileName)
+    {
+        const string Fix = "SweepRunner trains SD 1.x LoRAs only: export the config from the GUI for an SD 1.x model (v2, v_parameterization, sdxl and fp8_base off)";
+        foreach (var (field, means) in KohyaGuiFields.RefusedWhenTrue)
+            if (fields.TryGetValue(field, out var value) && value.ValueKind == JsonValueKind.True)
+                throw new KohyaImportException($"{fileName}: '{field}' is true: the config trains {means}, which SweepRunner cannot train", Fix);
+        if (Text(fields, "LoRA_type") is { } type && type.Contains("SDXL", StringComparison.OrdinalIgnoreCase))
+            throw new KohyaImportException($"{fileName}: 'LoRA_type' is '{type}': the config trains an SDXL LoRA, which SweepRunner cannot train", Fix);
     }
 
     static object? Raw(JsonElement e) => e.ValueKind switch

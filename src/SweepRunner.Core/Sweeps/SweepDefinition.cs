@@ -21,6 +21,12 @@ public sealed record SweepDefinition(
     /// </summary>
     public IReadOnlyDictionary<string, SourceMark> OptimizerArgsWrittenAt { get; init; } = new Dictionary<string, SourceMark>(StringComparer.Ordinal);
 
+    /// <summary>The preview prompts of the kohya_ss import, when its sample_prompts held prompt text instead of a file path.</summary>
+    public ImportedPrompts? ImportedPrompts { get; init; }
+
+    /// <summary>Whether a job's sample_prompts value is the imported prompt text (otherwise it is a prompt file's path).</summary>
+    public bool IsImportedPromptText(string samplePrompts) => ImportedPrompts is { } imported && imported.Text == samplePrompts;
+
     /// <summary>Resolves a path written in the sweep file, relative to the file's folder.</summary>
     public string Resolve(string path) => Path.GetFullPath(Path.Combine(Directory, path));
 }

@@ -22,6 +22,8 @@ public sealed class SweepFileParser
     readonly List<SweepError> _errors = [];
     readonly HashSet<string> _labels = new(StringComparer.Ordinal);
     readonly Dictionary<string, SourceMark> _optimizerArgsWrittenAt = new(StringComparer.Ordinal);
+    ImportedPrompts? _importedPrompts;
+    (YamlNode From, string ConfigPath, string Folder)? _importedDataset;
 
     SweepFileParser(string file) => _file = file;
 
@@ -67,16 +69,9 @@ public sealed class SweepFileParser
             Error(Child(root, "name")!, $"sweep name '{name}' is used as a folder name and must not contain spaces or path characters", "Use letters, digits, '-', '_' and '.'");
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(_file)) ?? ".";
-        var dataset = Scalar(root, "dataset", required: true) ?? "";
-        if (SettingDefinition.ControlCharacter(dataset, allowTabAndNewline: false) is { } control)
-            Error(Child(root, "dataset")!, string.Create(CultureInfo.InvariantCulture, $"the dataset path must not contain control characters (found U+{(int)control:X4})"),
-                "Give the dataset folder's path, relative to the sweep file");
-        else if (dataset.Length > 0 && !Directory.Exists(Path.Combine(directory, dataset)))
-            Error(Child(root, "dataset")!, $"dataset folder '{dataset}' does not exist (resolved to {Path.GetFullPath(Path.Combine(directory, dataset))})",
-                "Give a folder in kohya layout (<repeats>_<name>/ subfolders with images and .txt captions), relative to the sweep file");
-
         var notes = new List<string>();
         var baseSettings = ParseBase(Child(root, "base"), directory, notes);
+        var dataset = DatasetOf(root, directory, notes);
 
         var stepsPerSecond = 3.0;
         if (Child(root, "steps_per_second") is { } sps)
@@ -125,6 +120,7 @@ public sealed class SweepFileParser
         return new SweepDefinition(_file, text, name, dataset, baseSettings, notes, blocks, constraints, stepsPerSecond, baselineLabel)
         {
             OptimizerArgsWrittenAt = _optimizerArgsWrittenAt,
+            ImportedPrompts = _importedPrompts,
         };
     }
 
@@ -155,6 +151,34 @@ public sealed class SweepFileParser
             _errors.Add(new SweepError(new SourceMark(_file, 1, 1), $"the sweep's blocks plan {total:#,0} jobs together; a sweep may plan at most {MaxPlannedJobs:#,0}", Fix));
     }
 
+    /// <summary>The sweep's dataset, or the kohya import's train_data_dir when the sweep names none (the sweep's wins, with a note).</summary>
+    string DatasetOf(YamlMappingNode root, string directory, List<string> notes)
+    {
+        YamlNode where;
+        string dataset;
+        var shown = "";
+        if (Child(root, "dataset") is null && _importedDataset is { } imported)
+        {
+            (where, dataset) = (imported.From, imported.Folder);
+            shown = $" (train_data_dir of {imported.ConfigPath})";
+        }
+        else
+        {
+            dataset = Scalar(root, "dataset", required: true) ?? "";
+            where = Child(root, "dataset") ?? root;
+            if (_importedDataset is { } ignored && dataset.Length > 0
+                && !string.Equals(Path.GetFullPath(Path.Combine(directory, dataset)).TrimEnd('/'), Path.GetFullPath(Path.Combine(directory, ignored.Folder)).TrimEnd('/'), StringComparison.Ordinal))
+                notes.Add($"{ignored.ConfigPath}: train_data_dir '{ignored.Folder}' is not used: the sweep's 'dataset: {dataset}' wins");
+        }
+        if (SettingDefinition.ControlCharacter(dataset, allowTabAndNewline: false) is { } control)
+            Error(where, string.Create(CultureInfo.InvariantCulture, $"the dataset path must not contain control characters (found U+{(int)control:X4})"),
+                "Give the dataset folder's path, relative to the sweep file");
+        else if (dataset.Length > 0 && !Directory.Exists(Path.Combine(directory, dataset)))
+            Error(where, $"dataset folder '{dataset}'{shown} does not exist (resolved to {Path.GetFullPath(Path.Combine(directory, dataset))})",
+                "Give a folder in kohya layout (<repeats>_<name>/ subfolders with images and .txt captions), relative to the sweep file");
+        return dataset;
+    }
+
     Dictionary<string, object?> ParseBase(YamlNode? node, string directory, List<string> notes)
     {
         var settings = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -176,8 +200,10 @@ public sealed class SweepFileParser
                 var full = Path.Combine(directory, importPath);
                 try
                 {
-                    var imported = KohyaConfigImport.Load(full);
+                    var imported = KohyaConfigImport.Load(full, directory);
                     notes.AddRange(imported.Notes);
+                    _importedPrompts = imported.Prompts;
+                    if (imported.TrainDataDir is { } folder) _importedDataset = (from, importPath, folder);
                     foreach (var (key, raw) in imported.Settings)
                     {
                         var definition = SettingsCatalog.Get(key);
@@ -189,7 +215,7 @@ public sealed class SweepFileParser
                 }
                 catch (KohyaImportException e)
                 {
-                    Error(from, e.Message, "Check the file path (relative to the sweep file) and that it is a kohya_ss GUI config");
+                    Error(from, e.Message, e.Fix);
                 }
             }
         }

@@ -1,6 +1,7 @@
 using SweepRunner.Core.Files;
 using System.Text;
 using SweepRunner.Core.Results;
+using SweepRunner.Core.Text;
 
 namespace SweepRunner.Reports.Export;
 
@@ -43,14 +44,14 @@ public static class CsvExportWriter
                 ExportColumns.Number(row.Attempts),
                 ExportColumns.Number(row.StepsPerEpoch),
                 ExportColumns.Number(row.TotalSteps),
-                ExportColumns.Number(row.EstimatedSeconds),
-                ExportColumns.Number(timings?.LoadSeconds),
-                ExportColumns.Number(timings?.CacheSeconds),
-                ExportColumns.Number(timings?.TrainSeconds),
-                ExportColumns.Number(timings?.SampleSeconds),
-                ExportColumns.Number(timings?.SaveSeconds),
+                ExportColumns.Number(Rounding.Seconds(row.EstimatedSeconds)),
+                ExportColumns.Number(timings is null ? null : Rounding.Seconds(timings.LoadSeconds)),
+                ExportColumns.Number(timings is null ? null : Rounding.Seconds(timings.CacheSeconds)),
+                ExportColumns.Number(timings is null ? null : Rounding.Seconds(timings.TrainSeconds)),
+                ExportColumns.Number(timings is null ? null : Rounding.Seconds(timings.SampleSeconds)),
+                ExportColumns.Number(timings is null ? null : Rounding.Seconds(timings.SaveSeconds)),
                 ExportColumns.Number(row.FinalStep),
-                ExportColumns.Number(row.FinalLoss),
+                ExportColumns.Number(row.FinalLoss is { } loss ? Rounding.Significant(loss) : null),
                 ExportColumns.Number(row.OverallScore),
                 ExportColumns.Number(row.Score.Summary.N),
                 ExportColumns.Number(row.Score.Summary.StandardError),

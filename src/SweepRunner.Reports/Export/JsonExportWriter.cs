@@ -1,11 +1,12 @@
 using SweepRunner.Core.Files;
 using System.Text.Json;
 using SweepRunner.Core.Results;
+using SweepRunner.Core.Text;
 
 namespace SweepRunner.Reports.Export;
 
 /// <summary>
-/// Writes a sweep export as JSON: <c>{ "sweep", "exportedAt", "jobs": [ … ] }</c>, where each job keeps its
+/// Writes a sweep export as JSON: <c>{ "sweep", "exported_at", "jobs": [ … ] }</c>, where each job keeps its
 /// settings and diff as JSON objects, its timings as an object (or null), its score as ScorePolicy defines it
 /// (<c>overallScore</c> the mean, <c>scoreCount</c>, <c>scoreStandardError</c>, <c>scoreEpoch</c>), its pairwise rating
 /// (<c>pairwiseRating</c>, <c>pairwiseComparisons</c>), and each scorer's mean of the counted scores as
@@ -18,7 +19,7 @@ public static class JsonExportWriter
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
         json.WriteString("sweep", export.SweepName);
-        json.WriteString("exportedAt", export.ExportedAt.UtcDateTime);
+        json.WriteString("exported_at", export.ExportedAt.UtcDateTime);
         json.WriteStartArray("jobs");
         foreach (var row in export.Rows)
         {
@@ -38,23 +39,23 @@ public static class JsonExportWriter
     {
         json.WriteStartObject();
         json.WriteString("label", row.Label);
-        json.WriteString("jobId", row.JobId);
-        WriteNullableString(json, "duplicateOf", row.DuplicateOfLabel);
+        json.WriteString("job_id", row.JobId);
+        WriteNullableString(json, "duplicate_of", row.DuplicateOfLabel);
         json.WriteString("state", StoredNames.Of(row.State));
         json.WriteNumber("attempts", row.Attempts);
-        json.WriteNumber("stepsPerEpoch", row.StepsPerEpoch);
-        json.WriteNumber("totalSteps", row.TotalSteps);
-        json.WriteNumber("estimatedSeconds", row.EstimatedSeconds);
+        json.WriteNumber("steps_per_epoch", row.StepsPerEpoch);
+        json.WriteNumber("total_steps", row.TotalSteps);
+        json.WriteNumber("estimated_seconds", Rounding.Seconds(row.EstimatedSeconds));
 
         json.WritePropertyName("timings");
         if (row.Timings is { } timings)
         {
             json.WriteStartObject();
-            json.WriteNumber("loadSeconds", timings.LoadSeconds);
-            json.WriteNumber("cacheSeconds", timings.CacheSeconds);
-            json.WriteNumber("trainSeconds", timings.TrainSeconds);
-            json.WriteNumber("sampleSeconds", timings.SampleSeconds);
-            json.WriteNumber("saveSeconds", timings.SaveSeconds);
+            json.WriteNumber("load_seconds", Rounding.Seconds(timings.LoadSeconds));
+            json.WriteNumber("cache_seconds", Rounding.Seconds(timings.CacheSeconds));
+            json.WriteNumber("train_seconds", Rounding.Seconds(timings.TrainSeconds));
+            json.WriteNumber("sample_seconds", Rounding.Seconds(timings.SampleSeconds));
+            json.WriteNumber("save_seconds", Rounding.Seconds(timings.SaveSeconds));
             json.WriteEndObject();
         }
         else
@@ -62,14 +63,14 @@ public static class JsonExportWriter
             json.WriteNullValue();
         }
 
-        WriteNullableNumber(json, "finalStep", row.FinalStep);
-        WriteNullableNumber(json, "finalLoss", row.FinalLoss is { } loss && double.IsFinite(loss) ? loss : null);
-        WriteNullableNumber(json, "overallScore", row.OverallScore);
-        json.WriteNumber("scoreCount", row.Score.Summary.N);
-        WriteNullableNumber(json, "scoreStandardError", row.Score.Summary.StandardError);
-        WriteNullableNumber(json, "scoreEpoch", row.Score.Epoch);
-        WriteNullableNumber(json, "pairwiseRating", row.Score.Pairwise.Rating);
-        json.WriteNumber("pairwiseComparisons", row.Score.Pairwise.Comparisons);
+        WriteNullableNumber(json, "final_step", row.FinalStep);
+        WriteNullableNumber(json, "final_loss", row.FinalLoss is { } loss && double.IsFinite(loss) ? Rounding.Significant(loss) : null);
+        WriteNullableNumber(json, "score_overall", row.OverallScore);
+        json.WriteNumber("score_count", row.Score.Summary.N);
+        WriteNullableNumber(json, "score_se", row.Score.Summary.StandardError);
+        WriteNullableNumber(json, "score_epoch", row.Score.Epoch);
+        WriteNullableNumber(json, "pairwise_rating", row.Score.Pairwise.Rating);
+        json.WriteNumber("pairwise_comparisons", row.Score.Pairwise.Comparisons);
 
         json.WriteStartObject("scores");
         foreach (var score in row.Scores)

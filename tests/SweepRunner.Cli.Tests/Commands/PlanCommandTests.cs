@@ -24,7 +24,13 @@ public class PlanCommandTests
         Assert.Equal("Adafactor", settings.GetProperty("optimizer_type").GetString());
         Assert.Equal(128, settings.GetProperty("network_dim").GetInt64());
         Assert.Equal(1e-4, settings.GetProperty("learning_rate").GetDouble());
-        Assert.Equal("13", jobs.Single(j => j.GetProperty("label").GetString() == "24").GetProperty("duplicate_of").GetString());
+        Assert.Equal("guess", baseline.GetProperty("estimate_basis").GetString());
+        Assert.Equal(JsonValueKind.Null, baseline.GetProperty("duplicate_reason").ValueKind);
+        var duplicate = jobs.Single(j => j.GetProperty("label").GetString() == "24");
+        Assert.Equal("13", duplicate.GetProperty("duplicate_of").GetString());
+        Assert.Equal("learning_rate has no effect (Adafactor with relative_step computes its own step size)", duplicate.GetProperty("duplicate_reason").GetString());
+        // Pattern 13 trains 4 images per step: 2260 steps at a quarter of the 3 steps/s of one image per step.
+        Assert.Equal(3013.33, jobs.Single(j => j.GetProperty("label").GetString() == "13").GetProperty("estimated_seconds").GetDouble());
         var totals = root.GetProperty("totals");
         Assert.Equal(jobs.Count, totals.GetProperty("jobs").GetInt32());
         Assert.Equal(jobs.Count - 2, totals.GetProperty("unique_jobs").GetInt32());
@@ -37,6 +43,9 @@ public class PlanCommandTests
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("clip_skip=2", result.Out);
         Assert.Matches(@"jobs \d+, unique \d+, excluded 0, total steps \d+", result.Out);
+        Assert.Contains("~50m00s (guess)", result.Out);
+        Assert.Contains("estimated 16.69 h (guess: 3 steps/s at one 512x512 image a step, scaled by batch x accumulation x pixels/512²)", result.Out);
+        Assert.Contains("24 is a duplicate of 13: learning_rate has no effect (Adafactor with relative_step computes its own step size)", result.Out);
     }
 
     [Fact]

@@ -74,6 +74,27 @@ public class RunCommandTests : IDisposable
         Assert.True(diverged > 1, attempt.ErrorText);
         Assert.Equal(diverged - 1, job.LastStep);
         Assert.Equal(diverged - 1, (await (await ResultsStore.OpenAsync(results)).GetMetricsAsync(attempt.AttemptId)).Count);
+
+        // The status command the run prints, run by a shell exactly as printed, shows the step it diverged at.
+        var next = System.Text.RegularExpressions.Regex.Match(run.Out, "^next: (.+)$", System.Text.RegularExpressions.RegexOptions.Multiline).Groups[1].Value.Trim();
+        Assert.Contains(" status runtest --results ", next);
+        var shell = new ProcessStartInfo("bash", ["-c", next]) { WorkingDirectory = CliProcess.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true };
+        shell.Environment["NO_COLOR"] = "1";
+        using (var status = Process.Start(shell)!)
+        {
+            var output = status.StandardOutput.ReadToEndAsync();
+            var error = status.StandardError.ReadToEndAsync();
+            await status.WaitForExitAsync(new CancellationTokenSource(CliProcess.Patience).Token);
+            var (printed, complaints) = (await output, await error);
+            Assert.True(status.ExitCode == 0, next + "\n" + printed + complaints);
+            Assert.Contains($"diverged at step {diverged}", printed);
+        }
+
+        var json = CliProcess.Run(CliProcess.RepoRoot, "status", "runtest", "--results", results, "--json");
+        Assert.Contains($"\"diverged_at_step\": {diverged}", json.Out);
+        var export = CliProcess.Run(CliProcess.RepoRoot, "export", "runtest", "--format", "json", "--results", results);
+        using var exported = System.Text.Json.JsonDocument.Parse(export.Out);
+        Assert.Equal(diverged - 1, exported.RootElement.GetProperty("jobs")[0].GetProperty("final_step").GetInt64());
     }
 
     [Fact]

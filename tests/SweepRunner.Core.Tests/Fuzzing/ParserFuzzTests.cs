@@ -38,7 +38,7 @@ public sealed class ParserFuzzTests(ITestOutputHelper output) : IDisposable
           "max_train_epochs": "", "mixed_precision": "bf16", "network_alpha": 64, "network_dim": 64,
           "noise_offset": "0.05", "optimizer": "AdamW8bit", "optimizer_args": "", "prior_loss_weight": 1.0,
           "save_every_n_epochs": 1, "save_precision": "bf16", "seed": "1234", "text_encoder_lr": "5e-05",
-          "train_batch_size": 3, "unet_lr": "0.0001", "v_parameterization": true, "xformers": true,
+          "train_batch_size": 3, "unet_lr": "0.0001", "v_parameterization": false, "xformers": true,
           "random_crop": true, "output_dir": "x", "sample_every_n_epochs": 1, "sample_prompts": "prompts.txt",
           "pretrained_model_name_or_path": "demo"
         }

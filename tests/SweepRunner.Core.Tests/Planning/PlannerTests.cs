@@ -172,4 +172,48 @@ public class PlannerTests : IDisposable
         Assert.Equal(12 * 10 * 3, job.Steps.TotalSteps);
         Assert.Equal(180.0, job.EstimatedSeconds);
     }
+
+    [Fact]
+    public void ADuplicateSaysWhichSettingsMadeNoDifferenceAndWhy()
+    {
+        var plan = Plans.Of(_temp.Write("dup.yaml", """
+            name: d
+            dataset: data
+            base: { optimizer_type: DAdaptAdam, learning_rate: 1.0, lr_scheduler: constant }
+            list:
+              - { label: a }
+              - { label: b, optimizer_type: DAdaptation, lr_warmup_steps: 100, lr_scheduler_power: 2.0 }
+              - { label: c }
+            """));
+        var b = plan.Jobs.Single(j => j.Label == "b");
+        Assert.Equal("a", b.DuplicateOf);
+        Assert.Equal("lr_scheduler_power has no effect (only the polynomial schedule uses a power); lr_warmup_steps has no effect (the constant schedule has no warmup); optimizer_type DAdaptation trains as DAdaptAdam",
+            b.DuplicateReason);
+        Assert.Equal("the same settings", plan.Jobs.Single(j => j.Label == "c").DuplicateReason);
+    }
+
+    [Fact]
+    public void TheGuessScalesStepsPerSecondByImagesAndPixelsPerStepAndAMeasuredSpeedWins()
+    {
+        var sweep = Core.Sweeps.SweepFileParser.Load(_temp.Write("speed.yaml", """
+            name: s
+            dataset: data
+            steps_per_second: 2.0
+            list:
+              - { label: one }
+              - { label: four, train_batch_size: 4 }
+              - { label: accumulated, train_batch_size: 2, gradient_accumulation_steps: 2 }
+              - { label: big, resolution: "768,768" }
+              - { label: measured, network_dim: 64 }
+            """));
+        var plan = new Core.Planning.Planner { SecondsPerStep = s => (long)s["network_dim"]! == 64 ? 0.25 : null }.Plan(sweep);
+        double PerStep(string label) { var j = plan.Jobs.Single(j => j.Label == label); return j.EstimatedSeconds / j.Steps.TotalSteps; }
+
+        Assert.Equal(0.5, PerStep("one"), 9);
+        Assert.Equal(2.0, PerStep("four"), 9);
+        Assert.Equal(2.0, PerStep("accumulated"), 9);
+        Assert.Equal(0.5 * 2.25, PerStep("big"), 9);
+        Assert.Equal(0.25, PerStep("measured"), 9);
+        Assert.Equal(["measured"], plan.Jobs.Where(j => j.EstimateMeasured).Select(j => j.Label));
+    }
 }

@@ -35,6 +35,8 @@ public class StudyPlanTests
         Assert.Equal("13", Job("23").DuplicateOf);
         Assert.Equal("13", Job("24").DuplicateOf);
         Assert.Equal(Job("13").Id, Job("24").Id);
+        Assert.Null(Job("13").DuplicateReason);
+        Assert.Contains("learning_rate has no effect (Adafactor with relative_step computes its own step size)", Job("23").DuplicateReason);
     }
 
     [Fact]

@@ -109,9 +109,9 @@ public sealed partial class SweepReportWriterTests
         var expected = BradleyTerry.Ratings(jobIds, [(StudyStore.JobId("alpha-64"), StudyStore.JobId("base")), (StudyStore.JobId("alpha-64"), StudyStore.JobId("base")), (StudyStore.JobId("base"), StudyStore.JobId("alpha-1"))]);
         var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(report.Folder, "data.json"))).RootElement.GetProperty("jobs").EnumerateArray()
             .ToDictionary(job => job.GetProperty("label").GetString()!);
-        Assert.Equal((expected[StudyStore.JobId("alpha-64")], 2), (json["alpha-64"].GetProperty("pairwiseRating").GetDouble(), json["alpha-64"].GetProperty("pairwiseComparisons").GetInt32()));
-        Assert.Equal((expected[StudyStore.JobId("base")], 3), (json["base"].GetProperty("pairwiseRating").GetDouble(), json["base"].GetProperty("pairwiseComparisons").GetInt32()));
-        Assert.Equal(JsonValueKind.Null, json["dim-32"].GetProperty("pairwiseRating").ValueKind);
+        Assert.Equal((expected[StudyStore.JobId("alpha-64")], 2), (json["alpha-64"].GetProperty("pairwise_rating").GetDouble(), json["alpha-64"].GetProperty("pairwise_comparisons").GetInt32()));
+        Assert.Equal((expected[StudyStore.JobId("base")], 3), (json["base"].GetProperty("pairwise_rating").GetDouble(), json["base"].GetProperty("pairwise_comparisons").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, json["dim-32"].GetProperty("pairwise_rating").ValueKind);
         var csvHeader = File.ReadLines(Path.Combine(report.Folder, "data.csv")).First().Split(',');
         Assert.Contains("pairwise_rating", csvHeader);
         Assert.Contains("pairwise_comparisons", csvHeader);

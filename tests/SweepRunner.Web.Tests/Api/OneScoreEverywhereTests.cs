@@ -57,7 +57,7 @@ public sealed class OneScoreEverywhereTests
         var report = SweepReportWriter.Write(data, running.Results.Folder, Path.Combine(running.Results.Folder, "report"), DateTimeOffset.UnixEpoch);
         var reportJson = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(report.Folder, "data.json"))).RootElement
             .GetProperty("jobs").EnumerateArray()
-            .ToDictionary(job => job.GetProperty("label").GetString()!, job => (Mean: job.GetProperty("overallScore").GetDouble(), Rating: job.GetProperty("pairwiseRating").GetDouble()));
+            .ToDictionary(job => job.GetProperty("label").GetString()!, job => (Mean: job.GetProperty("score_overall").GetDouble(), Rating: job.GetProperty("pairwise_rating").GetDouble()));
         var reportCsv = ReadCsv(await File.ReadAllTextAsync(Path.Combine(report.Folder, "data.csv")));
 
         // The export, as 'sweeprunner export --format csv' writes it.
