@@ -8,7 +8,7 @@ namespace SweepRunner.Reports.Export;
 /// <summary>
 /// Writes a sweep export as RFC 4180 CSV: a header, then one record per job. Fixed columns first (the job's score
 /// as ScorePolicy defines it: <c>score_overall</c> its mean, <c>score_count</c>, <c>score_se</c> and <c>score_epoch</c>;
-/// then <c>pairwise_rating</c> and <c>pairwise_comparisons</c>), then <c>score:&lt;scorer&gt;</c> for each scorer's mean
+/// then <c>pairwise_rating</c>, its 95% interval <c>pairwise_low</c>–<c>pairwise_high</c> and <c>pairwise_comparisons</c>), then <c>score:&lt;scorer&gt;</c> for each scorer's mean
 /// of the same counted scores, then one column per setting, named as sd-scripts names it.
 /// </summary>
 public static class CsvExportWriter
@@ -17,7 +17,8 @@ public static class CsvExportWriter
     [
         "sweep", "label", "job_id", "duplicate_of", "state", "attempts", "steps_per_epoch", "total_steps", "estimated_seconds",
         "load_seconds", "cache_seconds", "train_seconds", "sample_seconds", "save_seconds", "final_step", "final_loss",
-        "score_overall", "score_count", "score_se", "score_epoch", "pairwise_rating", "pairwise_comparisons",
+        "score_overall", "score_count", "score_se", "score_epoch", "pairwise_rating", "pairwise_low", "pairwise_high",
+        "pairwise_comparisons",
     ];
 
     public const string ScoreColumnPrefix = "score:";
@@ -57,6 +58,8 @@ public static class CsvExportWriter
                 ExportColumns.Number(row.Score.Summary.StandardError),
                 ExportColumns.Number(row.Score.Epoch),
                 ExportColumns.Number(row.Score.Pairwise.Rating),
+                ExportColumns.Number(row.Score.Pairwise.Low),
+                ExportColumns.Number(row.Score.Pairwise.High),
                 ExportColumns.Number(row.Score.Pairwise.Comparisons),
             };
             fields.AddRange(columns.Scorers.Select(scorer => means.TryGetValue(scorer, out var mean) ? ExportColumns.Number(mean) : ""));

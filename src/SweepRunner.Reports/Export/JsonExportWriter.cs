@@ -70,6 +70,8 @@ public static class JsonExportWriter
         WriteNullableNumber(json, "score_se", row.Score.Summary.StandardError);
         WriteNullableNumber(json, "score_epoch", row.Score.Epoch);
         WriteNullableNumber(json, "pairwise_rating", row.Score.Pairwise.Rating);
+        WriteNullableNumber(json, "pairwise_low", row.Score.Pairwise.Low);
+        WriteNullableNumber(json, "pairwise_high", row.Score.Pairwise.High);
         json.WriteNumber("pairwise_comparisons", row.Score.Pairwise.Comparisons);
 
         json.WriteStartObject("scores");

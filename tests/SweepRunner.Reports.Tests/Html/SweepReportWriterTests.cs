@@ -115,6 +115,11 @@ public sealed partial class SweepReportWriterTests
         var csvHeader = File.ReadLines(Path.Combine(report.Folder, "data.csv")).First().Split(',');
         Assert.Contains("pairwise_rating", csvHeader);
         Assert.Contains("pairwise_comparisons", csvHeader);
+        var bounds = BradleyTerry.Fit(jobIds, [new PairComparison<string>(StudyStore.JobId("alpha-64"), StudyStore.JobId("base"), false),
+            new PairComparison<string>(StudyStore.JobId("alpha-64"), StudyStore.JobId("base"), false), new PairComparison<string>(StudyStore.JobId("base"), StudyStore.JobId("alpha-1"), false)])[StudyStore.JobId("alpha-64")];
+        Assert.Equal((bounds.Low, bounds.High), (json["alpha-64"].GetProperty("pairwise_low").GetDouble(), json["alpha-64"].GetProperty("pairwise_high").GetDouble()));
+        Assert.Equal(JsonValueKind.Null, json["dim-32"].GetProperty("pairwise_high").ValueKind);
+        Assert.Equal(csvHeader.ToList().IndexOf("pairwise_rating") + 1, csvHeader.ToList().IndexOf("pairwise_low"));
 
         var html = File.ReadAllText(report.IndexPath);
         var section = html[html.IndexOf("<h3 id=\"pairwise\">Pairwise ratings</h3>", StringComparison.Ordinal)..];
