@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using SweepRunner.Core.Planning;
 using SweepRunner.Core.Settings;
+using SweepRunner.Core.Text;
 
 namespace SweepRunner.Cli.Output;
 
@@ -34,7 +35,7 @@ public static class PlanJson
                 else json.WriteNull("duplicate_of");
                 if (job.DuplicateReason is { } reason) json.WriteString("duplicate_reason", reason);
                 else json.WriteNull("duplicate_reason");
-                json.WriteNumber("estimated_seconds", Math.Round(job.EstimatedSeconds, 2));
+                json.WriteNumber("estimated_seconds", Rounding.Seconds(job.EstimatedSeconds));
                 json.WriteString("estimate_basis", PlanTable.EstimateBasis(job));
                 json.WriteEndObject();
             }
@@ -44,7 +45,7 @@ public static class PlanJson
             json.WriteNumber("unique_jobs", plan.Totals.UniqueJobs);
             json.WriteNumber("excluded", plan.Totals.Excluded);
             json.WriteNumber("total_steps", plan.Totals.TotalSteps);
-            json.WriteNumber("estimated_seconds", Math.Round(plan.Totals.EstimatedSeconds, 2));
+            json.WriteNumber("estimated_seconds", Rounding.Seconds(plan.Totals.EstimatedSeconds));
             json.WriteNumber("estimated_hours", Math.Round(plan.Totals.EstimatedSeconds / 3600, 3));
             json.WriteEndObject();
             json.WriteStartArray("excluded");
