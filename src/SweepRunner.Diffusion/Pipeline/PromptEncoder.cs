@@ -1,3 +1,4 @@
+using SweepRunner.Diffusion.Model;
 using SweepRunner.Diffusion.TextEncoder;
 using SweepRunner.Diffusion.Tokenizer;
 using TorchSharp;
@@ -24,11 +25,8 @@ public sealed class PromptEncoder
         var config = textEncoder.Config;
         if (tokenizer.MaxLength > config.MaxPositions)
             throw new ArgumentException($"The tokenizer makes {tokenizer.MaxLength} positions but the text encoder has {config.MaxPositions}.", nameof(tokenizer));
-        if (tokenizer.VocabularySize > config.VocabSize || Math.Max(tokenizer.BosId, tokenizer.EosId) >= config.VocabSize)
-            throw new ArgumentException(
-                $"The tokenizer has {tokenizer.VocabularySize} tokens (ids up to {Math.Max(tokenizer.BosId, tokenizer.EosId)}) but the text encoder's "
-                + $"embedding has {config.VocabSize} rows: the tokenizer files do not belong to this model. Use the model's own tokenizer/ folder.",
-                nameof(tokenizer));
+        if (TokenizerFit.Problem(tokenizer, config) is { } problem)
+            throw new ArgumentException(problem, nameof(tokenizer));
         _textEncoder = textEncoder;
         _tokenizer = tokenizer;
     }
