@@ -291,7 +291,17 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         var clock = Stopwatch.StartNew();
         var location = ModelLocator.Resolve(name);
         var model = ModelLoader.Load(location, new ModelLoadOptions(device));
-        _model = new TrainingBaseModel(model, TokenizerLocator.Load(location), location.Name);
+        var tokenizer = TokenizerLocator.Load(location);
+        try
+        {
+            TokenizerFit.Check(tokenizer, model.Config.TextEncoder);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        _model = new TrainingBaseModel(model, tokenizer, location.Name, CheckpointPath: location.Path);
         _loadedModel = name;
         _modelRounded = false;
         _modelLoads++;

@@ -33,7 +33,12 @@ public sealed class TinyTrainingSetup : IDisposable
         Model = new StableDiffusionModel(DiffusionModelConfig.Tiny, family: family);
         TestWeights.Randomize(Model, 8);
         Model.SetTrainable(false);
-        BaseModel = new TrainingBaseModel(Model, ClipTokenizer.FromFolder(tokenizerFolder), "tiny-random.safetensors");
+        // Stands for the file the model was loaded from: the trainer only hashes its bytes (ss_sd_model_hash, ss_new_sd_model_hash).
+        CheckpointPath = Path.Combine(Folder.Path, "tiny-random.safetensors");
+        var bytes = new byte[0x100000 + 0x10000 + 100];
+        new Random(5).NextBytes(bytes);
+        File.WriteAllBytes(CheckpointPath, bytes);
+        BaseModel = new TrainingBaseModel(Model, ClipTokenizer.FromFolder(tokenizerFolder), "tiny-random", CheckpointPath: CheckpointPath);
     }
 
     public TemporaryFolder Folder { get; } = new();
@@ -45,6 +50,9 @@ public sealed class TinyTrainingSetup : IDisposable
     public StableDiffusionModel Model { get; }
 
     public TrainingBaseModel BaseModel { get; }
+
+    /// <summary>The base model's checkpoint file.</summary>
+    public string CheckpointPath { get; }
 
     public LatentCache Cache { get; } = new();
 

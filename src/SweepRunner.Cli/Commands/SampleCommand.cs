@@ -125,6 +125,7 @@ public sealed class SampleCommand(CliConsole console) : Command<SampleCommand.Se
         var location = ModelLocator.Resolve(settings.Model);
         var tokenizer = TokenizerLocator.Load(location, settings.Tokenizer);
         using var model = ModelLoader.Load(location);
+        TokenizerFit.Check(tokenizer, model.Config.TextEncoder);
         var request = new ImageRequest(settings.Prompt!, settings.Negative, settings.Steps, settings.Cfg, sampler, settings.Seed,
             settings.Width, settings.Height, settings.ClipSkip);
         request.Validate(model.Config);

@@ -60,6 +60,24 @@ public static class SafetensorsWriter
         return hasher.Finish();
     }
 
+    /// <summary>
+    /// The <c>sshs_legacy_hash</c> of the file written from <paramref name="tensors"/> with <paramref name="metadata"/>
+    /// (<see cref="LegacyModelHash"/>), computed without writing it.
+    /// </summary>
+    public static string ComputeLegacyHash(IEnumerable<(string Name, Tensor Tensor)> tensors, IReadOnlyDictionary<string, string>? metadata)
+    {
+        var layout = Plan(tensors);
+        var header = BuildHeader(layout, metadata);
+        using var hash = new LegacyModelHash();
+        Span<byte> prefix = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
+        hash.Append(prefix);
+        hash.Append(header);
+        foreach (var item in layout)
+            VisitBytes(item.Tensor, hash.Append);
+        return hash.Finish();
+    }
+
     sealed record Planned(string Name, Tensor Tensor, SafetensorsDtype Dtype, long[] Shape, long Begin, long End);
 
     static List<Planned> Plan(IEnumerable<(string Name, Tensor Tensor)> tensors)

@@ -19,6 +19,9 @@ public sealed class AttachedLora : IDisposable
     /// <summary>The file name without extension, as AUTOMATIC1111's &lt;lora:name:weight&gt; tags use it.</summary>
     public string Name { get; }
 
+    /// <summary>How many hex digits of the data hash AUTOMATIC1111 shows in "Lora hashes".</summary>
+    public const int ShortHashLength = 12;
+
     /// <summary>The first 12 hex digits of the sha256 of the tensor data (kohya's <c>sshs_model_hash</c>).</summary>
     public string ShortHash { get; }
 

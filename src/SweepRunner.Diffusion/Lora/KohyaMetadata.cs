@@ -11,7 +11,7 @@ public sealed record DatasetDirInfo(string Name, int Repeats, int ImageCount);
 /// <param name="Settings">The job's effective settings (sd-scripts names).</param>
 /// <param name="Network">The network's shape.</param>
 /// <param name="OutputName">output_name: also the modelspec title.</param>
-/// <param name="BaseModelName">The base model's file name (ss_sd_model_name).</param>
+/// <param name="BaseModelName">The base model's file (or diffusers folder) name, extension included (ss_sd_model_name).</param>
 /// <param name="NumEpochs">Epochs of the run.</param>
 /// <param name="MaxTrainSteps">Optimizer steps of the run.</param>
 /// <param name="BatchesPerEpoch">Batches per epoch (ss_num_batches_per_epoch).</param>
@@ -32,7 +32,20 @@ public sealed record KohyaMetadataInput(
     string OptimizerName,
     DateTimeOffset TrainingStartedAt,
     IReadOnlyList<DatasetDirInfo> DatasetDirs,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> TagFrequency);
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> TagFrequency)
+{
+    /// <summary>ss_session_id: a random number in [0, 2^32] drawn once per training run, naming which run the epochs' files came from.</summary>
+    public long SessionId { get; init; }
+
+    /// <summary>ss_sd_model_hash and ss_new_sd_model_hash; null leaves them out, as sd-scripts does for a model that is not on disk.</summary>
+    public BaseModelHashes? BaseModelHashes { get; init; }
+
+    /// <summary>ss_bucket_info (<see cref="KohyaBucketInfo"/>).</summary>
+    public string BucketInfo { get; init; } = KohyaBucketInfo.None;
+
+    /// <summary>A new ss_session_id, as sd-scripts draws it (random.randint(0, 2**32)).</summary>
+    public static long NewSessionId() => Random.Shared.NextInt64(0, (1L << 32) + 1);
+}
 
 /// <summary>
 /// The <c>__metadata__</c> of a LoRA file as sd-scripts' train_network.py writes it (ss_* values are Python str()
@@ -48,6 +61,17 @@ public static class KohyaMetadata
     /// <summary>sd-scripts writes "diffusers" for SD1/SD2 LoRAs (the Stability URL only for checkpoints, TI and SDXL LoRAs).</summary>
     public const string Implementation = "diffusers";
 
+    /// <summary>
+    /// modelspec.implementation_version: sd-scripts writes "sd-scripts/&lt;its git commit&gt;"; this writes "sweeprunner/"
+    /// and its own version, which carries the commit it was built from.
+    /// </summary>
+    public static string ImplementationVersion { get; } = "sweeprunner/" + (typeof(KohyaMetadata).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+        .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown");
+
+    /// <summary>The prefix of the keys sd-scripts keeps when it computes sshs_legacy_hash.</summary>
+    const string TrainingKeyPrefix = "ss_";
+
     /// <summary>The metadata of the file saved after <paramref name="epoch"/> and <paramref name="steps"/> steps.</summary>
     public static Dictionary<string, string> Build(
         KohyaMetadataInput input, int epoch, long steps, DateTimeOffset finishedAt, string modelHash, TimeZoneInfo? timeZone = null)
@@ -61,6 +85,7 @@ public static class KohyaMetadata
 
         var m = new Dictionary<string, string>(StringComparer.Ordinal)
         {
+            ["ss_session_id"] = input.SessionId.ToString(CultureInfo.InvariantCulture),
             ["ss_training_started_at"] = PythonText.Float(UnixSeconds(input.TrainingStartedAt)),
             ["ss_output_name"] = input.OutputName,
             ["ss_learning_rate"] = PythonText.Str(Get(LearningRate)),
@@ -108,12 +133,18 @@ public static class KohyaMetadata
             ["ss_reg_dataset_dirs"] = "{}",
             ["ss_tag_frequency"] = PythonText.JsonObject(input.TagFrequency.Select(folder => new KeyValuePair<string, string>(
                 folder.Key, PythonText.JsonObject(folder.Value.Select(t => new KeyValuePair<string, string>(t.Key, t.Value.ToString(CultureInfo.InvariantCulture))))))),
+            ["ss_bucket_info"] = input.BucketInfo,
             ["ss_sd_model_name"] = input.BaseModelName,
             ["ss_training_finished_at"] = PythonText.Float(UnixSeconds(finishedAt)),
             ["ss_steps"] = steps.ToString(CultureInfo.InvariantCulture),
             ["ss_epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
             ["sshs_model_hash"] = modelHash,
         };
+        if (input.BaseModelHashes is { } hashes)
+        {
+            m["ss_sd_model_hash"] = hashes.Legacy;
+            m["ss_new_sd_model_hash"] = hashes.Sha256;
+        }
         if (input.Network.NetworkArgs.Count > 0)
             m["ss_network_args"] = PythonText.JsonObject(input.Network.NetworkArgs.Select(p => new KeyValuePair<string, string>(p.Key, PythonText.JsonString(p.Value))));
 
@@ -125,8 +156,21 @@ public static class KohyaMetadata
         m["modelspec.resolution"] = $"{width}x{height}";
         m["modelspec.date"] = local.DateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
         m["modelspec.prediction_type"] = "epsilon";
-        m["modelspec.encoder_layer"] = PythonText.Str(Get(ClipSkip));
+        m["modelspec.implementation_version"] = ImplementationVersion;
+        // sd-scripts writes the layer when clip_skip is given; SweepRunner's default 1 stands for not given.
+        if (Convert.ToInt64(Get(ClipSkip), CultureInfo.InvariantCulture) > 1)
+            m["modelspec.encoder_layer"] = PythonText.Str(Get(ClipSkip));
         return m;
+    }
+
+    /// <summary>
+    /// What sd-scripts hashes for sshs_legacy_hash: the file's tensors with only the ss_* keys of its metadata
+    /// (library/train_util.py precalculate_safetensors_hashes), so later edits of other keys do not change it.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> LegacyHashMetadata(IReadOnlyDictionary<string, string> metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return metadata.Where(p => p.Key.StartsWith(TrainingKeyPrefix, StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>sd-scripts' tag frequency of captions: comma-separated tags, trimmed, lower-cased, counted.</summary>

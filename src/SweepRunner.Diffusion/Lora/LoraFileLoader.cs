@@ -76,7 +76,7 @@ public static class LoraFileLoader
         }
 
         foreach (var (slot, adapter) in attached) slot.Layer.Attach(adapter);
-        return new AttachedLora(full, Path.GetFileNameWithoutExtension(full), file.ComputeModelHash()[..12], attached);
+        return new AttachedLora(full, Path.GetFileNameWithoutExtension(full), file.ComputeModelHash()[..AttachedLora.ShortHashLength], attached);
     }
 
     static LoraFileAdapter CreateAdapter(SafetensorsFile file, LoraSlot slot, string downKey, string upKey, string? alphaKey, double multiplier)

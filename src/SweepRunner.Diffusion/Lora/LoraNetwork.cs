@@ -145,6 +145,20 @@ public sealed class LoraNetwork : IDisposable
         }
     }
 
+    /// <summary>The sshs_legacy_hash of the file saved in <paramref name="dtype"/> with <paramref name="metadata"/> (see <see cref="KohyaMetadata.LegacyHashMetadata"/>).</summary>
+    public string ComputeLegacyHash(ScalarType dtype, IReadOnlyDictionary<string, string> metadata)
+    {
+        var tensors = StateTensors(dtype);
+        try
+        {
+            return SafetensorsWriter.ComputeLegacyHash(tensors, metadata);
+        }
+        finally
+        {
+            foreach (var (_, tensor) in tensors) tensor.Dispose();
+        }
+    }
+
     /// <summary>
     /// Copies the weights of a kohya LoRA file into this network. Every module must be in the file with matching
     /// shapes and alpha, and the file must hold no other modules; otherwise the error names the keys.

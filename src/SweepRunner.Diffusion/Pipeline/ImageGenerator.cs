@@ -9,8 +9,8 @@ namespace SweepRunner.Diffusion.Pipeline;
 
 /// <summary>
 /// Text to image with a loaded model, the one pipeline behind <c>sweeprunner sample</c> and the trainer's previews:
-/// the prompt and the negative prompt (empty when none) each encoded by CLIP with clip_skip, as diffusers, sd-scripts
-/// and AUTOMATIC1111 encode them → the sampler over the model family's noise schedule, with classifier-free guidance
+/// the prompt and the negative prompt (empty when none) encoded by CLIP with clip_skip, with AUTOMATIC1111 weighting and up
+/// to 225 tokens, as sd-scripts' sampler encodes them (<see cref="PromptEncoder.EncodeWeighted"/>) → the sampler over the model family's noise schedule, with classifier-free guidance
 /// and the UNet as its noise predictor (latents and text conditioning cast to the UNet's dtype, the sampler in float32,
 /// each step in its own dispose scope) → VAE decode in the VAE's dtype → 8-bit RGB. Starting noise comes from a CPU
 /// generator seeded with the request's seed, so the same request gives the same pixels on every device. LoRA adapters
@@ -52,8 +52,7 @@ public sealed class ImageGenerator
         request.Validate(_model.Config);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var conditioning = _prompts.Encode([request.Prompt], request.ClipSkip);
-        var unconditioning = _prompts.Encode([request.NegativePrompt], request.ClipSkip);
+        var (conditioning, unconditioning) = _prompts.EncodeWeighted(request.Prompt, request.NegativePrompt, request.ClipSkip);
         var unet = _model.Unet;
         var unetDtype = unet.parameters().First().dtype;
         var device = unet.parameters().First().device;

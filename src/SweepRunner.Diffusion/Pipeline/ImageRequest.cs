@@ -57,6 +57,17 @@ public sealed record ImageRequest(
         ArgumentNullException.ThrowIfNull(config);
         if (Prompt is null)
             throw new ArgumentException("A prompt is needed.", nameof(Prompt));
+        foreach (var (name, text) in new[] { (nameof(Prompt), Prompt), (nameof(NegativePrompt), NegativePrompt ?? "") })
+        {
+            try
+            {
+                PromptAttention.Parse(text);
+            }
+            catch (FormatException e)
+            {
+                throw new ArgumentException(e.Message, name, e);
+            }
+        }
         if (!PreviewLimits.IsValidSteps(Steps))
             throw new ArgumentOutOfRangeException(nameof(Steps), Steps, $"Steps must be {PreviewLimits.StepsRule}.");
         if (!PreviewLimits.IsValidGuidanceScale(GuidanceScale))

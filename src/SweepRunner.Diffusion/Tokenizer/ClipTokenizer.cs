@@ -60,6 +60,9 @@ public sealed class ClipTokenizer
     /// <summary>Length of every encoding, BOS and EOS included.</summary>
     public int MaxLength { get; }
 
+    /// <summary>The folder it was loaded from; null when loaded from explicit files.</summary>
+    public string? Folder { get; private set; }
+
     /// <summary>Number of entries in the vocabulary.</summary>
     public int VocabularySize => _vocab.Count;
 
@@ -73,7 +76,9 @@ public sealed class ClipTokenizer
             throw new DirectoryNotFoundException($"Tokenizer folder '{folder}' does not exist; it should hold vocab.json and merges.txt (the tokenizer/ folder of a diffusers model).");
         var specials = Path.Combine(folder, "special_tokens_map.json");
         var (pad, unk) = File.Exists(specials) ? ReadSpecialTokens(specials) : (null, null);
-        return FromFiles(Path.Combine(folder, "vocab.json"), Path.Combine(folder, "merges.txt"), pad, unk, maxLength);
+        var tokenizer = FromFiles(Path.Combine(folder, "vocab.json"), Path.Combine(folder, "merges.txt"), pad, unk, maxLength);
+        tokenizer.Folder = Path.GetFullPath(folder);
+        return tokenizer;
     }
 
     /// <summary>Loads a tokenizer from explicit files.</summary>

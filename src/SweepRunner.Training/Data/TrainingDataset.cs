@@ -18,8 +18,12 @@ public sealed class TrainingDataset
 {
     private readonly List<int>[] _bucketItems;
 
-    private TrainingDataset(DatasetInfo info, IReadOnlyList<TrainingImage> images, IReadOnlyList<(int Width, int Height)> bucketSizes, int batchSize)
+    private readonly bool _bucketed;
+
+    private TrainingDataset(DatasetInfo info, IReadOnlyList<TrainingImage> images, IReadOnlyList<(int Width, int Height)> bucketSizes, int batchSize,
+        bool bucketed)
     {
+        _bucketed = bucketed;
         Info = info;
         Images = images;
         BucketSizes = bucketSizes;
@@ -73,7 +77,7 @@ public sealed class TrainingDataset
             images.Add(new TrainingImage(path, folder.Name, repeats, caption, w, h, HashFile(path),
                 buckets?.Select(w, h) ?? 0));
         }
-        return new TrainingDataset(info, images, sizes, batchSize);
+        return new TrainingDataset(info, images, sizes, batchSize, buckets is not null);
     }
 
     /// <summary>
@@ -103,6 +107,13 @@ public sealed class TrainingDataset
     /// <summary>ss_tag_frequency: per folder, the caption tags and their counts.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> TagFrequency =>
         Images.GroupBy(i => i.Folder).ToDictionary(g => g.Key, g => KohyaMetadata.TagFrequency(g.Select(i => i.Caption)), StringComparer.Ordinal);
+
+    /// <summary>ss_bucket_info: with enable_bucket each bucket's resolution and images × repeats, and the mean aspect-ratio error.</summary>
+    public string BucketInfo => !_bucketed
+        ? KohyaBucketInfo.None
+        : KohyaBucketInfo.Json(
+            BucketSizes.Select((size, i) => new BucketCount(i, size.Width, size.Height, _bucketItems[i].Count)),
+            Images.Select(i => (double)BucketSizes[i.Bucket].Width / BucketSizes[i.Bucket].Height - (double)i.Width / i.Height).ToList());
 
     static string HashFile(string path)
     {

@@ -182,9 +182,14 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
             _startedAt = trainer._time.GetUtcNow();
             var resumed = job.ResumeFrom is not null;
             if (resumed) Resume(job.ResumeFrom!);
-            _metadata = new KohyaMetadataInput(job.Settings, networkOptions, job.OutputName, baseModel.Name, s.Epochs, totalSteps,
+            _metadata = new KohyaMetadataInput(job.Settings, networkOptions, job.OutputName, baseModel.FileName, s.Epochs, totalSteps,
                 dataset.BatchesPerEpoch, dataset.NumTrainImages, OptimizerNames.MetadataName(s.OptimizerType, s.OptimizerArgs), _startedAt,
-                dataset.DatasetDirs, dataset.TagFrequency);
+                dataset.DatasetDirs, dataset.TagFrequency)
+            {
+                SessionId = KohyaMetadataInput.NewSessionId(),
+                BaseModelHashes = baseModel.Hashes,
+                BucketInfo = dataset.BucketInfo,
+            };
 
             if (!resumed && s.SampleAtFirst) RenderPreviews(0);
             var clock = Stopwatch.StartNew();
@@ -245,9 +250,23 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
             _epochLosses.Add(_epochLossCount == 0 ? double.NaN : _epochLossSum / _epochLossCount);
             _epochLossSum = 0;
             _epochLossCount = 0;
-            if (s.SaveEveryNEpochs is { } n && _epoch % n == 0 && _epoch < s.Epochs)
-                SaveLora(Path.Combine(job.OutputFolder, $"{job.OutputName}-{_epoch:D6}.safetensors"), _epoch, false);
+            if (SavesIntermediateAt(_epoch)) SaveLora(IntermediateLoraPath(_epoch), _epoch, false);
             if (s.SampleEveryNEpochs is { } m && _epoch % m == 0) RenderPreviews(_epoch);
+        }
+
+        bool SavesIntermediateAt(int epoch) => s.SaveEveryNEpochs is { } n && epoch > 0 && epoch % n == 0 && epoch < s.Epochs;
+
+        string IntermediateLoraPath(int epoch) => Path.Combine(job.OutputFolder, $"{job.OutputName}-{epoch:D6}.safetensors");
+
+        /// <summary>
+        /// The LoRA of a preview after <paramref name="epoch"/>, as <c>sample --lora</c> names it in the infotext: the file
+        /// saved for that epoch (the final file when none is), weight 1, and the short hash of the weights as they are now,
+        /// which are that file's.
+        /// </summary>
+        InfotextLora PreviewLora(int epoch)
+        {
+            var file = SavesIntermediateAt(epoch) ? IntermediateLoraPath(epoch) : job.FinalLoraPath;
+            return new InfotextLora(Path.GetFileNameWithoutExtension(file), 1, network.ComputeModelHash(s.SaveDtype)[..AttachedLora.ShortHashLength]);
         }
 
         /// <summary>Forward and backward of one batch; returns its loss (before scaling and accumulation).</summary>
@@ -346,6 +365,7 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
             var hash = network.ComputeModelHash(s.SaveDtype);
             var metadata = KohyaMetadata.Build(_metadata!, epoch, _step, trainer._time.GetUtcNow(), hash, trainer.TimeZone);
             foreach (var (key, value) in job.ExtraMetadata) metadata[key] = value;
+            metadata["sshs_legacy_hash"] = network.ComputeLegacyHash(s.SaveDtype, KohyaMetadata.LegacyHashMetadata(metadata));
             var written = network.Save(path, s.SaveDtype, metadata);
             var saved = new SavedLoraFile(written.Path, epoch, _step, written.ModelHash, final);
             _files.Add(saved);
@@ -359,6 +379,7 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
             if (job.PreviewPrompts.Count == 0) return;
             var renderer = trainer.PreviewRenderer ?? new DiffusionPreviewRenderer(_model, baseModel.Tokenizer);
             network.SetTraining(false);
+            var lora = PreviewLora(epoch);
             try
             {
                 for (var i = 0; i < job.PreviewPrompts.Count; i++)
@@ -366,7 +387,7 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
                     var request = PreviewRequest(job, s, i);
                     var image = renderer.Render(request, cancellation);
                     var path = Path.Combine(job.OutputFolder, "sample", $"{job.OutputName}_e{epoch:D6}_{i:D2}.png");
-                    var parameters = ImageInfotext.For(request, Path.GetFileNameWithoutExtension(baseModel.Name));
+                    var parameters = ImageInfotext.For(request, Path.GetFileNameWithoutExtension(baseModel.Name), [lora]);
                     PreviewPng.Write(path, image, Infotext.Format(parameters));
                     var saved = new SavedPreview(Path.GetFullPath(path), epoch, i, request.Seed);
                     _previews.Add(saved);

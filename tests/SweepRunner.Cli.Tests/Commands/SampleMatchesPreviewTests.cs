@@ -22,7 +22,7 @@ public class SampleMatchesPreviewTests
         var result = setup.Train(settings, "run", prompts: prompts);
         var preview = Assert.Single(result.Previews).Path;
         // The base model as a checkpoint file; the setup's tokenizer/ folder sits beside it, where sample looks.
-        var checkpoint = Path.Combine(setup.Folder.Path, setup.BaseModel.Name);
+        var checkpoint = setup.CheckpointPath;
         SingleFileCheckpoint.Save(setup.Model, checkpoint);
         var output = Path.Combine(setup.Folder.Path, "sample.png");
 
@@ -40,13 +40,15 @@ public class SampleMatchesPreviewTests
         Assert.True(plain.ExitCode == 0, plain.Out + plain.Error);
         Assert.NotEqual(pixels, Pixels(output + ".plain.png"));
 
-        // The infotexts agree on everything but the LoRA, which only sample names (a preview's LoRA is still being trained).
+        // The infotexts agree, the LoRA included: the preview names the file its weights were saved to and that file's short hash.
         var fromPreview = Infotext.Parse(PreviewPng.ReadParameters(preview)!);
         var fromSample = Infotext.Parse(PreviewPng.ReadParameters(output)!);
-        Assert.Equal(fromPreview.Prompt + " <lora:lora:1>", fromSample.Prompt);
+        Assert.Equal("a photo of sks person <lora:lora:1>", fromPreview.Prompt);
+        Assert.Equal(fromSample.Prompt, fromPreview.Prompt);
         Assert.Equal(fromPreview.NegativePrompt, fromSample.NegativePrompt);
         Assert.Equal("a photo of a person", fromPreview.NegativePrompt);
-        Assert.Equal(fromPreview.Values, fromSample.Values.Where(v => v.Key != "Lora hashes").ToDictionary());
+        Assert.Equal(fromSample.Values, fromPreview.Values);
+        Assert.Equal($"lora: {result.LoraFiles[^1].ModelHash[..12]}", fromPreview.Values["Lora hashes"]);
         Assert.Equal("2", fromPreview.Values["Clip skip"]);
     }
 

@@ -200,4 +200,22 @@ public class SafetensorsRoundTripTests
             SafetensorsWriter.Write(folder.File("m.safetensors"), [("__metadata__", zeros(1))]));
         Assert.Empty(Directory.GetFiles(folder.Path));
     }
+
+    [Fact]
+    public void TheLegacyHashComputedWithoutWritingIsThatOfTheFileWrittenWithTheSameMetadata()
+    {
+        using var folder = new TemporaryFolder();
+        using var scope = NewDisposeScope();
+        // 2 MiB of data, so the 64 KiB window at 1 MiB lies in the tensors and moves with the header's length.
+        var tensors = new List<(string, Tensor)> { ("b.weight", randn(512, 1024)), ("a.weight", randn(8, 8)) };
+        var metadata = new Dictionary<string, string> { ["ss_epoch"] = "3", ["ss_output_name"] = "lora" };
+        var path = Path.Combine(folder.Path, "lora.safetensors");
+        SafetensorsWriter.Write(path, tensors, metadata);
+
+        var legacy = SafetensorsWriter.ComputeLegacyHash(tensors, metadata);
+
+        Assert.Equal(LegacyModelHash.OfFile(path), legacy);
+        Assert.Equal(8, legacy.Length);
+        Assert.NotEqual(legacy, SafetensorsWriter.ComputeLegacyHash(tensors, new Dictionary<string, string> { ["ss_epoch"] = "30" }));
+    }
 }

@@ -35,7 +35,12 @@ public class KohyaMetadataTests
             new Dictionary<string, IReadOnlyDictionary<string, int>>
             {
                 ["15_person"] = KohyaMetadata.TagFrequency(["a photo of sks person, Blue background", "a photo of sks person,  blue background"]),
-            });
+            })
+        {
+            SessionId = 4294967296,
+            BaseModelHashes = new BaseModelHashes("6ce0161689", "6ce0161689b3853acaa03779ec93eafe75a02f4ced659bee03f50797806fa2fa"),
+            BucketInfo = "{\"buckets\": {}, \"mean_img_ar_error\": 0}",
+        };
 
         var m = KohyaMetadata.Build(input, 3, 1350, started.AddSeconds(60), "abc123", TimeZoneInfo.Utc);
 
@@ -73,6 +78,63 @@ public class KohyaMetadataTests
         Assert.Equal("2024-05-06T07:08:09", m["modelspec.date"]);
         Assert.Equal("epsilon", m["modelspec.prediction_type"]);
         Assert.Equal("2", m["modelspec.encoder_layer"]);
+        Assert.Equal("4294967296", m["ss_session_id"]);
+        Assert.Equal("6ce0161689", m["ss_sd_model_hash"]);
+        Assert.Equal("6ce0161689b3853acaa03779ec93eafe75a02f4ced659bee03f50797806fa2fa", m["ss_new_sd_model_hash"]);
+        Assert.Equal("{\"buckets\": {}, \"mean_img_ar_error\": 0}", m["ss_bucket_info"]);
+        Assert.StartsWith("sweeprunner/", m["modelspec.implementation_version"]);
+        Assert.True(m["modelspec.implementation_version"].Length > "sweeprunner/".Length);
+    }
+
+    [Fact]
+    public void WithoutClipSkipOrBucketsOrAModelFileThoseKeysAreLeftOutAsSdScriptsLeavesThem()
+    {
+        var settings = TestSettings.With();
+        var input = new KohyaMetadataInput(settings, LoraNetworkOptions.FromSettings(settings), "x", "demo", 1, 1, 1, 1, "AdamW",
+            DateTimeOffset.UnixEpoch, [], new Dictionary<string, IReadOnlyDictionary<string, int>>());
+        var m = KohyaMetadata.Build(input, 1, 1, DateTimeOffset.UnixEpoch, "h", TimeZoneInfo.Utc);
+        Assert.DoesNotContain("modelspec.encoder_layer", m.Keys);
+        Assert.DoesNotContain("ss_sd_model_hash", m.Keys);
+        Assert.DoesNotContain("ss_new_sd_model_hash", m.Keys);
+        Assert.Equal("null", m["ss_bucket_info"]);
+    }
+
+    [Fact]
+    public void SessionIdsAreDrawnFromZeroToTwoToThe32()
+    {
+        var ids = Enumerable.Range(0, 200).Select(_ => KohyaMetadataInput.NewSessionId()).ToList();
+        Assert.All(ids, id => Assert.InRange(id, 0, 1L << 32));
+        Assert.True(ids.Distinct().Count() > 190);
+    }
+
+    [Fact]
+    public void BucketInfoListsTheNonEmptyBucketsByIndexAndTheMeanAspectError()
+    {
+        var json = KohyaBucketInfo.Json(
+            [new BucketCount(0, 320, 704, 0), new BucketCount(3, 512, 512, 20), new BucketCount(5, 576, 448, 4)], [0.0, -0.25, 0.5]);
+        Assert.Equal(
+            "{\"buckets\": {\"3\": {\"resolution\": [512, 512], \"count\": 20}, \"5\": {\"resolution\": [576, 448], \"count\": 4}}, \"mean_img_ar_error\": 0.25}",
+            json);
+        Assert.Equal("{\"buckets\": {}, \"mean_img_ar_error\": 0}", KohyaBucketInfo.Json([], []));
+    }
+
+    [Fact]
+    public void TheMeanAspectErrorIsSummedAsNumPySumsSoItsLastDigitsAgree()
+    {
+        // np.sum([0.1] * 10) is 1.0 (pairwise: eight partial sums, then the rest) where a left-to-right loop gives
+        // 0.9999999999999999, so np.mean gives 0.1 and the loop 0.09999999999999999.
+        var tenths = Enumerable.Repeat(0.1, 10).ToList();
+        Assert.EndsWith("\"mean_img_ar_error\": 0.1}", KohyaBucketInfo.Json([], tenths));
+    }
+
+    [Fact]
+    public void TheLegacyHashKeepsOnlyTheTrainingKeys()
+    {
+        var kept = KohyaMetadata.LegacyHashMetadata(new Dictionary<string, string>
+        {
+            ["ss_epoch"] = "1", ["modelspec.title"] = "x", ["sweeprunner_job_id"] = "j", ["sshs_model_hash"] = "h",
+        });
+        Assert.Equal(["ss_epoch"], kept.Keys);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using SweepRunner.Core.Files;
 using SweepRunner.Core.Planning;
 using SweepRunner.Core.Previews;
 using SweepRunner.Core.Settings;
@@ -41,7 +42,7 @@ public class LoraTrainerEndToEndTests
         Assert.False(File.Exists(setup.Output("run", "lora-000006.safetensors")));
 
         var infotext = Infotext.Parse(PreviewPng.ReadParameters(result.Previews[0].Path)!);
-        Assert.Equal("a photo of sks person", infotext.Prompt);
+        Assert.Equal("a photo of sks person <lora:lora:1>", infotext.Prompt);
         Assert.Equal("5", infotext.Values["Seed"]);
         Assert.Equal("DDIM", infotext.Values["Sampler"]);
         Assert.Equal("64x64", infotext.Values["Size"]);
@@ -68,6 +69,19 @@ public class LoraTrainerEndToEndTests
         Assert.Equal("stable-diffusion-v1/lora", m["modelspec.architecture"]);
         Assert.Equal(final.ComputeModelHash(), m["sshs_model_hash"]);
         Assert.Equal(result.LoraFiles[^1].ModelHash, m["sshs_model_hash"]);
+        // The tiny LoRA is under 1 MiB: sd-scripts' legacy window is empty, the sha256 of nothing.
+        Assert.Equal("e3b0c442", m["sshs_legacy_hash"]);
+        Assert.Equal(LegacyModelHash.OfFile(setup.CheckpointPath), m["ss_sd_model_hash"]);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(setup.CheckpointPath))), m["ss_new_sd_model_hash"]);
+        Assert.Equal("null", m["ss_bucket_info"]);
+        Assert.InRange(long.Parse(m["ss_session_id"]), 0, 1L << 32);
+        using (var middle = SafetensorsFile.Open(setup.Output("run", "lora-000002.safetensors")))
+            Assert.Equal(m["ss_session_id"], middle.Metadata["ss_session_id"]);
+
+        // The last preview was rendered with the final weights: its infotext names the final file and its short hash.
+        var last = Infotext.Parse(PreviewPng.ReadParameters(result.Previews[^1].Path)!);
+        Assert.Equal("a photo of sks person <lora:lora:1>", last.Prompt);
+        Assert.Equal($"lora: {m["sshs_model_hash"][..12]}", last.Values["Lora hashes"]);
         Assert.All(final.Entries, e => Assert.Equal(SafetensorsDtype.F16, e.Dtype));
 
         // The saved file loads back into a fresh network and reproduces its outputs (fp16 weights, as saved).

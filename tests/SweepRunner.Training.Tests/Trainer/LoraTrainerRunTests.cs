@@ -21,7 +21,7 @@ public class LoraTrainerRunTests
         var b = setup.Train(settings, "b", clock: TinyTrainingSetup.Now + TimeSpan.FromSeconds(86_401));
         Assert.Equal(a.LoraFiles[^1].ModelHash, b.LoraFiles[^1].ModelHash);
         var differing = LoraFileComparison.AssertSameExceptTimes(setup.Output("a", "lora.safetensors"), setup.Output("b", "lora.safetensors"));
-        Assert.Equal(LoraFileComparison.TimeMetadataKeys.Order(), differing.Order());
+        Assert.Equal(LoraFileComparison.PerRunMetadataKeys.Order(), differing.Order());
 
         settings[SettingsCatalog.Seed] = 43L;
         var c = setup.Train(settings, "c");
@@ -58,7 +58,7 @@ public class LoraTrainerRunTests
         {
             Assert.Equal(whole.LoraFiles.Single(f => Path.GetFileName(f.Path) == file).ModelHash, hashes[file]);
             var differing = LoraFileComparison.AssertSameExceptTimes(setup.Output("whole", file), setup.Output("parts", file));
-            Assert.Equal(LoraFileComparison.TimeMetadataKeys.Order(), differing.Order());
+            Assert.Equal(LoraFileComparison.PerRunMetadataKeys.Order(), differing.Order());
         }
 
         // The resumed run keeps the start time of the run it continues.
