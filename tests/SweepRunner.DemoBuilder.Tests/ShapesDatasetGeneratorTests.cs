@@ -24,9 +24,24 @@ public class ShapesDatasetGeneratorTests
             var spec = sample.Spec;
             var fill = spec.Fill == ShapeFill.Solid ? "" : ShapeVocabulary.Word(spec.Fill) + " ";
             var article = spec.Colour.Name is "orange" ? "an" : "a";
-            Assert.Equal($"{article} {spec.Colour.Name} {fill}{ShapeVocabulary.Word(spec.Shape)} on a {ShapeVocabulary.Word(spec.Background)} background", sample.Caption);
+            var subject = $"{article} {spec.Colour.Name} {fill}{ShapeVocabulary.Word(spec.Shape)}";
+            var background = ShapeVocabulary.Word(spec.Background);
+            Assert.Equal(spec.Form == CaptionForm.PhotoOf ? $"a photo of {subject}, {background} background" : $"{subject} on a {background} background", sample.Caption);
             Assert.DoesNotContain("person", sample.Caption);
         }
+    }
+
+    [Fact]
+    public void EveryBackgroundAndBothCaptionFormsOccurAndNoShapeHasTheColourOfItsBackground()
+    {
+        var samples = ShapesDatasetGenerator.Generate(400, 64, seed: 4);
+
+        Assert.Equal(Enum.GetValues<BackgroundKind>(), samples.Select(s => s.Spec.Background).Distinct().Order());
+        Assert.InRange(samples.Count(s => s.Spec.Form == CaptionForm.PhotoOf), 150, 250);
+        Assert.DoesNotContain(samples, s => s.Spec.Colour.Name == ShapeVocabulary.Word(s.Spec.Background));
+        // The coloured backgrounds are the demo person dataset's, so its prompts' background words match what the model saw.
+        var blue = DemoDatasetGenerator.Backgrounds.Single(b => b.Name == "blue").Colour;
+        Assert.Equal((blue.R, blue.G, blue.B), ShapeVocabulary.BackgroundTone(BackgroundKind.Blue));
     }
 
     [Fact]

@@ -10,7 +10,8 @@ namespace SweepRunner.DemoBuilder;
 /// </summary>
 public static class DemoDatasetGenerator
 {
-    static readonly (string Name, Rgb24 Colour)[] Backgrounds =
+    /// <summary>The background colours, by the name captions give them.</summary>
+    public static IReadOnlyList<(string Name, Rgb24 Colour)> Backgrounds { get; } =
     [
         ("blue", new Rgb24(70, 110, 200)), ("green", new Rgb24(80, 160, 90)), ("grey", new Rgb24(140, 140, 140)),
         ("yellow", new Rgb24(220, 200, 90)), ("purple", new Rgb24(130, 80, 160)), ("white", new Rgb24(235, 235, 235)),
@@ -24,7 +25,7 @@ public static class DemoDatasetGenerator
         var written = new List<string>();
         for (var i = 0; i < count; i++)
         {
-            var background = Backgrounds[rng.Next(Backgrounds.Length)];
+            var background = Backgrounds[rng.Next(Backgrounds.Count)];
             using var image = new Image<Rgb24>(size, size);
             var noise = rng.Next(8, 24);
             var scale = size * (0.25 + rng.NextDouble() * 0.15);

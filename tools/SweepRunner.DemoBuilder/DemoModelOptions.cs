@@ -14,7 +14,7 @@ public sealed record DemoModelOptions
     public int Seed { get; init; } = 1;
 
     /// <summary>Number of generated training images.</summary>
-    public int Images { get; init; } = 4000;
+    public int Images { get; init; } = 6000;
 
     /// <summary>Optimizer steps of the VAE (autoencoder) stage.</summary>
     public int VaeSteps { get; init; } = 800;
@@ -23,7 +23,7 @@ public sealed record DemoModelOptions
     public int VaeBatch { get; init; } = 16;
 
     /// <summary>Optimizer steps of the UNet + text encoder (diffusion) stage.</summary>
-    public int Steps { get; init; } = 1500;
+    public int Steps { get; init; } = 2000;
 
     /// <summary>Latents per diffusion step.</summary>
     public int Batch { get; init; } = 32;

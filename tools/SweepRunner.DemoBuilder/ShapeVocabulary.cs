@@ -21,18 +21,37 @@ public enum ShapeFill
     Dotted,
 }
 
-/// <summary>Backgrounds of the demo images: three plain tones and a grey-on-white checkerboard.</summary>
+/// <summary>
+/// Backgrounds of the demo images: three plain tones, a grey-on-white checkerboard, and the four coloured backgrounds
+/// of the demo person dataset (<see cref="DemoDatasetGenerator.Backgrounds"/>), so that prompts such as
+/// "…, blue background" mean something to the model before any LoRA is trained.
+/// </summary>
 public enum BackgroundKind
 {
     White,
     Black,
     Grey,
     Checkered,
+    Blue,
+    Green,
+    Yellow,
+    Purple,
+}
+
+/// <summary>
+/// The two caption forms: "a red circle on a white background" and "a photo of a red circle, white background",
+/// the second shaped like the captions of LoRA datasets ("a photo of sks person, blue background").
+/// </summary>
+public enum CaptionForm
+{
+    OnBackground,
+    PhotoOf,
 }
 
 /// <summary>
 /// The words and colours of the demo model's training images and captions, e.g.
-/// "a red circle on a white background" or "a blue striped square on a checkered background".
+/// "a red circle on a white background", "a blue striped square on a checkered background" or
+/// "a photo of a green ring, yellow background".
 /// </summary>
 public static class ShapeVocabulary
 {
@@ -72,6 +91,7 @@ public static class ShapeVocabulary
         BackgroundKind.Black => (20, 20, 20),
         BackgroundKind.Grey => (128, 128, 128),
         BackgroundKind.Checkered => CheckerLight,
+        BackgroundKind.Blue or BackgroundKind.Green or BackgroundKind.Yellow or BackgroundKind.Purple => PersonDatasetTone(background),
         _ => throw new ArgumentOutOfRangeException(nameof(background), background, null),
     };
 
@@ -81,12 +101,22 @@ public static class ShapeVocabulary
     /// <summary>Dark squares of the checkered background.</summary>
     public static (byte R, byte G, byte B) CheckerDark => (165, 165, 165);
 
-    /// <summary>"a red circle on a white background", "an orange striped square on a checkered background".</summary>
-    public static string Caption(NamedColour colour, ShapeKind shape, ShapeFill fill, BackgroundKind background)
+    /// <summary>
+    /// "a red circle on a white background", "an orange striped square on a checkered background",
+    /// or in the <see cref="CaptionForm.PhotoOf"/> form "a photo of a red circle, blue background".
+    /// </summary>
+    public static string Caption(NamedColour colour, ShapeKind shape, ShapeFill fill, BackgroundKind background, CaptionForm form = CaptionForm.OnBackground)
     {
         ArgumentNullException.ThrowIfNull(colour);
         var fillWord = fill == ShapeFill.Solid ? "" : Word(fill) + " ";
         var article = "aeiou".Contains(colour.Name[0], StringComparison.Ordinal) ? "an" : "a";
-        return $"{article} {colour.Name} {fillWord}{Word(shape)} on a {Word(background)} background";
+        var subject = $"{article} {colour.Name} {fillWord}{Word(shape)}";
+        return form == CaptionForm.PhotoOf ? $"a photo of {subject}, {Word(background)} background" : $"{subject} on a {Word(background)} background";
+    }
+
+    static (byte R, byte G, byte B) PersonDatasetTone(BackgroundKind background)
+    {
+        var colour = DemoDatasetGenerator.Backgrounds.Single(b => b.Name == Word(background)).Colour;
+        return (colour.R, colour.G, colour.B);
     }
 }

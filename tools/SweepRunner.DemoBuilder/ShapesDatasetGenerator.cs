@@ -18,9 +18,10 @@ public sealed record ShapeSpec(
     double CentreY,
     double Radius,
     int ColourShift,
-    int BackgroundShift)
+    int BackgroundShift,
+    CaptionForm Form = CaptionForm.OnBackground)
 {
-    public string Caption => ShapeVocabulary.Caption(Colour, Shape, Fill, Background);
+    public string Caption => ShapeVocabulary.Caption(Colour, Shape, Fill, Background, Form);
 }
 
 /// <summary>One training image of the demo model with its caption.</summary>
@@ -28,8 +29,8 @@ public sealed record ShapeSample(RgbImage Image, string Caption, ShapeSpec Spec)
 
 /// <summary>
 /// Draws the demo model's training images: one shape (circle, square, triangle, ring, cross) in one of ten colours,
-/// solid, striped or dotted, on a white, black, grey or checkered background, with a caption naming all four, e.g.
-/// "a red circle on a white background". Deterministic for a seed; edges are anti-aliased by 4×4 supersampling.
+/// solid, striped or dotted, on a white, black, grey, checkered, blue, green, yellow or purple background, with a caption
+/// naming all four, e.g. "a red circle on a white background" or (half of them) "a photo of a red circle, blue background". Deterministic for a seed; edges are anti-aliased by 4×4 supersampling.
 /// </summary>
 public static class ShapesDatasetGenerator
 {
@@ -83,12 +84,8 @@ public static class ShapesDatasetGenerator
         var fillRoll = random.NextDouble();
         var fill = fillRoll < 0.5 ? ShapeFill.Solid : fillRoll < 0.75 ? ShapeFill.Striped : ShapeFill.Dotted;
         BackgroundKind background;
-        do
-        {
-            var roll = random.NextDouble();
-            background = roll < 0.4 ? BackgroundKind.White : roll < 0.6 ? BackgroundKind.Black : roll < 0.8 ? BackgroundKind.Grey : BackgroundKind.Checkered;
-        }
-        while (colour.Name == "black" && background == BackgroundKind.Black);
+        do background = NextBackground(random.NextDouble());
+        while (colour.Name == ShapeVocabulary.Word(background));
 
         var scale = size / 64.0;
         var radius = scale * (14 + random.NextDouble() * 8);
@@ -97,8 +94,22 @@ public static class ShapesDatasetGenerator
         var centreY = margin + random.NextDouble() * (size - 2 * margin);
         var colourShift = random.Next(-10, 11);
         var backgroundShift = random.Next(-8, 9);
-        return new ShapeSpec(colour, shape, fill, background, centreX, centreY, radius, colourShift, backgroundShift);
+        var form = random.NextDouble() < 0.5 ? CaptionForm.OnBackground : CaptionForm.PhotoOf;
+        return new ShapeSpec(colour, shape, fill, background, centreX, centreY, radius, colourShift, backgroundShift, form);
     }
+
+    /// <summary>Half the images on the coloured backgrounds (an eighth each), the rest white (0.2), black, grey, checkered (0.1 each).</summary>
+    static BackgroundKind NextBackground(double roll) => roll switch
+    {
+        < 0.2 => BackgroundKind.White,
+        < 0.3 => BackgroundKind.Black,
+        < 0.4 => BackgroundKind.Grey,
+        < 0.5 => BackgroundKind.Checkered,
+        < 0.625 => BackgroundKind.Blue,
+        < 0.75 => BackgroundKind.Green,
+        < 0.875 => BackgroundKind.Yellow,
+        _ => BackgroundKind.Purple,
+    };
 
     static double Coverage(ShapeSpec spec, int x, int y)
     {
