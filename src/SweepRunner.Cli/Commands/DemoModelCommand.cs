@@ -21,7 +21,7 @@ public sealed class DemoModelCommand(CliConsole console) : Command<DemoModelComm
         public int Seed { get; init; } = Defaults.Seed;
 
         [CommandOption("--images <N>")]
-        [Description("Number of generated shape images to train on (default 4000).")]
+        [Description("Number of generated shape images to train on (default 6000).")]
         public int Images { get; init; } = Defaults.Images;
 
         [CommandOption("--vae-steps <N>")]
@@ -33,7 +33,7 @@ public sealed class DemoModelCommand(CliConsole console) : Command<DemoModelComm
         public int VaeBatch { get; init; } = Defaults.VaeBatch;
 
         [CommandOption("--steps <N>")]
-        [Description("UNet + text encoder steps (default 1500).")]
+        [Description("UNet + text encoder steps (default 2000).")]
         public int Steps { get; init; } = Defaults.Steps;
 
         [CommandOption("--batch <N>")]

@@ -205,7 +205,10 @@ internal sealed class SchemaMigrator
     private static async Task<int> ReadVersionAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<int>(new CommandDefinition("PRAGMA user_version;", transaction: transaction, cancellationToken: cancellationToken));
 
+    // Tables of a database still at version 0. One statement reads the version and the schema from one snapshot: read
+    // apart, another process's first migration could commit in between, and its tables would look like a stranger's.
     private static async Task<long> CountSchemaObjectsAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%';", cancellationToken: cancellationToken));
+            "SELECT CASE WHEN (SELECT user_version FROM pragma_user_version) = 0 " +
+            "THEN (SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%') ELSE 0 END;", cancellationToken: cancellationToken));
 }

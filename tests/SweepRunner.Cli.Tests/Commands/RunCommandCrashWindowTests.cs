@@ -67,7 +67,7 @@ public class RunCommandCrashWindowTests : IDisposable
         int workerPid;
         using (var runner = Start(sweep, results, output))
         {
-            workerPid = await RunTestSweep.WaitForStepAsync(results, 30, runner);
+            workerPid = await RunTestSweep.WaitForStepAsync(results, 30, runner, output);
             runner.Kill(entireProcessTree: false);
             await runner.WaitForExitAsync();
         }
@@ -111,7 +111,7 @@ public class RunCommandCrashWindowTests : IDisposable
         var output = new System.Text.StringBuilder();
         using (var runner = Start(sweep, results, output))
         {
-            await RunTestSweep.WaitForStepAsync(results, 24, runner);
+            await RunTestSweep.WaitForStepAsync(results, 24, runner, output);
             disk.Fill();
             if (!runner.WaitForExit(CliProcess.Patience)) runner.Kill(entireProcessTree: true);
             runner.WaitForExit();

@@ -124,13 +124,14 @@ public class RunCommandTests : IDisposable
         const string pattern = "{ label: a }";
         var killed = Path.Combine(_root, "killed");
         var sweep = Sweep(40, 5, pattern);
+        var output = new System.Text.StringBuilder();
         using (var runner = Process.Start(CliProcess.StartInfo(CliProcess.RepoRoot, null, "run", sweep, "--results", killed))!)
         {
-            runner.OutputDataReceived += (_, _) => { };
-            runner.ErrorDataReceived += (_, _) => { };
+            runner.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+            runner.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
             runner.BeginOutputReadLine();
             runner.BeginErrorReadLine();
-            var workerPid = await RunTestSweep.WaitForStepAsync(killed, 30, runner);
+            var workerPid = await RunTestSweep.WaitForStepAsync(killed, 30, runner, output);
             // A power cut: the supervisor and its worker die at once, mid-job, without saving anything.
             using var worker = Process.GetProcessById(workerPid);
             worker.Kill();

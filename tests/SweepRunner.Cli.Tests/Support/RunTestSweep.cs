@@ -48,12 +48,18 @@ public static class RunTestSweep
 
     /// <summary>Waits until the sweep's one running attempt has logged <paramref name="step"/>; returns its worker's
     /// process id. Fails at once when <paramref name="runner"/> has exited, else after <see cref="CliProcess.Patience"/>.</summary>
-    public static async Task<int> WaitForStepAsync(string results, long step, System.Diagnostics.Process runner)
+    public static async Task<int> WaitForStepAsync(string results, long step, System.Diagnostics.Process runner, System.Text.StringBuilder? output = null)
     {
         var deadline = DateTime.UtcNow + CliProcess.Patience;
         while (DateTime.UtcNow < deadline)
         {
-            if (runner.HasExited) throw new InvalidOperationException($"sweeprunner exited with {runner.ExitCode} before the job reached step {step}");
+            if (runner.HasExited)
+            {
+                runner.WaitForExit(); // drains the redirected output into the handlers
+                var said = "(output not kept)";
+                if (output is not null) lock (output) said = output.ToString();
+                throw new InvalidOperationException($"sweeprunner exited with {runner.ExitCode} before the job reached step {step}:\n{said}");
+            }
             if (File.Exists(Path.Combine(results, ResultsStore.DatabaseFileName)) && await TryStatus(results) is { } status)
             {
                 var job = status.Jobs.Single();
