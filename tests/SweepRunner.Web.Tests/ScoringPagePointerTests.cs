@@ -42,7 +42,8 @@ public sealed class ScoringPagePointerTests(HeadlessChromium chromium)
         await (await page.QuerySelectorAsync("#score-bar button[data-score=\"40\"]")).TapAsync();
         await running.Results.WaitForRowsAsync<long>("SELECT id FROM scores;", r => r.Count == 1);
 
-        await page.GoToAsync(running.PageUrl + "#blind");
+        await page.GoToAsync(running.PageUrl + "#blind"); // only the hash changes: wait for blind mode itself
+        await page.WaitForSelectorAsync(".blind .tile");
         await PageActions.WaitForImagesAsync(page);
         var shown = await page.EvaluateExpressionAsync<long>("Number(document.querySelector('.blind .tile').dataset.id)");
         var prompt = await page.EvaluateExpressionAsync<string>("document.querySelector('.blind .prompt-text').textContent");
@@ -107,7 +108,9 @@ public sealed class ScoringPagePointerTests(HeadlessChromium chromium)
             "SELECT first_preview_id, second_preview_id, chosen_preview_id, scorer FROM pairwise_choices;", r => r.Count == 1);
         Assert.Equal((tied.Left, tied.Right, (long?)null, "pia"), rows[0]);
 
+        // Only the hash changes: the page stays "ready" from pairwise mode until the ratings arrive, so wait for them.
         await page.GoToAsync(running.PageUrl + "#ratings");
+        await page.WaitForSelectorAsync("table.ratings td.interval");
         await PageActions.WaitReadyAsync(page);
         var intervals = await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('table.ratings td.interval')].map(td => td.textContent)");
         Assert.Equal(2, intervals.Count(text => System.Text.RegularExpressions.Regex.IsMatch(text, @"^\d+(\.\d)?–\d+(\.\d)?$")));
