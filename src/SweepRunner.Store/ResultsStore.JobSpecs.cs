@@ -1,4 +1,5 @@
 using Dapper;
+using SweepRunner.Core.Planning;
 using SweepRunner.Core.Results;
 using SweepRunner.Core.Running;
 using SweepRunner.Core.Settings;
@@ -11,9 +12,11 @@ public sealed partial class ResultsStore
     private const string UpsertJobSpecSql =
         """
         INSERT INTO job_specs (sweep_id, job_id, label, settings_json, steps_per_epoch, total_steps, dataset_path, caption_extension,
-                               dataset_fingerprint, base_model, sample_prompts_path, sample_prompts_text, recorded_at)
+                               dataset_fingerprint, base_model, sample_prompts_path, sample_prompts_text, recorded_at,
+                               prefix_key, continues_job_id, continues_step)
         VALUES (@SweepId, @JobId, @Label, @SettingsJson, @StepsPerEpoch, @TotalSteps, @DatasetPath, @CaptionExtension,
-                @DatasetFingerprint, @BaseModel, @SamplePromptsPath, @SamplePromptsText, @Now)
+                @DatasetFingerprint, @BaseModel, @SamplePromptsPath, @SamplePromptsText, @Now,
+                @PrefixKey, @ContinuesJobId, @ContinuesStep)
         ON CONFLICT (sweep_id, job_id) DO UPDATE SET
             label               = excluded.label,
             settings_json       = excluded.settings_json,
@@ -25,7 +28,10 @@ public sealed partial class ResultsStore
             base_model          = excluded.base_model,
             sample_prompts_path = excluded.sample_prompts_path,
             sample_prompts_text = excluded.sample_prompts_text,
-            recorded_at         = excluded.recorded_at;
+            recorded_at         = excluded.recorded_at,
+            prefix_key          = excluded.prefix_key,
+            continues_job_id    = excluded.continues_job_id,
+            continues_step      = excluded.continues_step;
         """;
 
     private const string JobSpecSql =
@@ -33,7 +39,12 @@ public sealed partial class ResultsStore
         SELECT js.job_id AS JobId, js.label AS Label, js.settings_json AS SettingsJson, js.steps_per_epoch AS StepsPerEpoch,
                js.total_steps AS TotalSteps, js.dataset_path AS DatasetPath, js.caption_extension AS CaptionExtension,
                js.dataset_fingerprint AS DatasetFingerprint, js.base_model AS BaseModel,
-               js.sample_prompts_path AS SamplePromptsPath, js.sample_prompts_text AS SamplePromptsText
+               js.sample_prompts_path AS SamplePromptsPath, js.sample_prompts_text AS SamplePromptsText,
+               js.prefix_key AS PrefixKey, js.continues_job_id AS ContinuesJobId, js.continues_step AS ContinuesStep,
+               (SELECT c.label FROM job_specs c JOIN sweeps cs ON cs.id = c.sweep_id
+                WHERE c.job_id = js.continues_job_id ORDER BY c.sweep_id = js.sweep_id DESC, c.recorded_at DESC LIMIT 1) AS ContinuesLabel,
+               (SELECT cs.name FROM job_specs c JOIN sweeps cs ON cs.id = c.sweep_id
+                WHERE c.job_id = js.continues_job_id ORDER BY c.sweep_id = js.sweep_id DESC, c.recorded_at DESC LIMIT 1) AS ContinuesSweep
         FROM job_specs js
         WHERE js.sweep_id = @SweepId AND js.job_id = @JobId;
         """;
@@ -53,6 +64,7 @@ public sealed partial class ResultsStore
                     foreach (var spec in sweep)
                     {
                         await RequireJobAsync(connection, transaction, spec.JobId, token);
+                        if (spec.Continues is { } continues) await RequireJobAsync(connection, transaction, continues.JobId, token);
                         await connection.ExecuteAsync(new CommandDefinition(
                             UpsertJobSpecSql,
                             new
@@ -70,6 +82,9 @@ public sealed partial class ResultsStore
                                 SamplePromptsPath = spec.SamplePrompts?.Path,
                                 SamplePromptsText = spec.SamplePrompts?.Text,
                                 Now = now,
+                                spec.PrefixKey,
+                                ContinuesJobId = spec.Continues?.JobId,
+                                ContinuesStep = spec.Continues?.Step,
                             },
                             transaction,
                             cancellationToken: token));
@@ -93,7 +108,13 @@ public sealed partial class ResultsStore
                         $"{DatabasePath}: sweep '{sweepName}' has no spec of job '{jobId}'. 'sweeprunner run' records the spec of every job it trains; run the sweep with it.");
                 return new JobSpec(sweep.Name, row.JobId, row.Label, JobSpec.ParseSettings(row.SettingsJson), row.StepsPerEpoch, row.TotalSteps,
                     row.DatasetPath, row.CaptionExtension, row.DatasetFingerprint, row.BaseModel,
-                    row.SamplePromptsPath is null ? null : new SamplePromptsSnapshot(row.SamplePromptsPath, row.SamplePromptsText));
+                    row.SamplePromptsPath is null ? null : new SamplePromptsSnapshot(row.SamplePromptsPath, row.SamplePromptsText))
+                {
+                    PrefixKey = row.PrefixKey,
+                    Continues = row.ContinuesJobId is { } continued
+                        ? new JobContinuation(continued, row.ContinuesLabel ?? continued, row.ContinuesStep ?? 0, row.ContinuesSweep == sweep.Name ? null : row.ContinuesSweep)
+                        : null,
+                };
             },
             cancellationToken);
 
@@ -120,5 +141,15 @@ public sealed partial class ResultsStore
         public string? SamplePromptsPath { get; init; }
 
         public string? SamplePromptsText { get; init; }
+
+        public string? PrefixKey { get; init; }
+
+        public string? ContinuesJobId { get; init; }
+
+        public long? ContinuesStep { get; init; }
+
+        public string? ContinuesLabel { get; init; }
+
+        public string? ContinuesSweep { get; init; }
     }
 }

@@ -35,10 +35,21 @@ public sealed partial class ResultsStore
                     .Select(jobId => (JobId: jobId, Attempt: snapshot.RepresentativeAttempt(jobId)))
                     .Where(pair => pair.Attempt is not null)
                     .ToDictionary(pair => pair.JobId, pair => pair.Attempt!, StringComparer.Ordinal);
-                var attemptIds = "[" + string.Join(",", representatives.Values.Select(attempt => attempt.AttemptId.ToString(CultureInfo.InvariantCulture))) + "]";
-                var loss = (await connection.QueryAsync<LossRow>(new CommandDefinition(
+                // A job's loss curve runs over its attempts up to the representative one: a resumed attempt logs only the
+                // steps after its resume point, and a job that continues another has the shared steps in its first attempt.
+                var historyAttempts = representatives.ToDictionary(
+                    pair => pair.Key,
+                    pair => snapshot.AttemptsByJob[pair.Key].Where(a => a.AttemptId <= pair.Value.AttemptId).Select(a => a.AttemptId).ToList(),
+                    StringComparer.Ordinal);
+                var attemptIds = "[" + string.Join(",", historyAttempts.Values.SelectMany(ids => ids).Select(id => id.ToString(CultureInfo.InvariantCulture))) + "]";
+                var lossByAttempt = (await connection.QueryAsync<LossRow>(new CommandDefinition(
                         LossOfAttemptsSql, new { AttemptIds = attemptIds }, transaction, cancellationToken: token)))
                     .ToLookup(row => row.AttemptId);
+                var loss = historyAttempts.ToDictionary(
+                    pair => pair.Key,
+                    pair => pair.Value.SelectMany(id => lossByAttempt[id]).GroupBy(row => row.Step).Select(step => step.MaxBy(row => row.AttemptId)!)
+                        .OrderBy(row => row.Step).Select(row => new LossPoint(row.Step, row.Epoch, row.Loss)).ToList(),
+                    StringComparer.Ordinal);
 
                 var jobs = snapshot.Entries.Select(entry =>
                 {
@@ -47,7 +58,7 @@ public sealed partial class ResultsStore
                         entry.Label,
                         entry.JobId,
                         previews[entry.JobId].Select(row => ToReportPreview(row.ToStored())).ToList(),
-                        attempt is null ? [] : loss[attempt.AttemptId].Select(row => new LossPoint(row.Step, row.Epoch, row.Loss)).ToList(),
+                        attempt is null ? [] : loss[entry.JobId],
                         attempt?.Timings?.TrainSeconds,
                         attempt?.Device,
                         attempt?.Outcome,

@@ -30,7 +30,7 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
         var sweep = SweepFileParser.Load(options.SweepFile);
         var store = await ResultsStore.OpenAsync(options.ResultsFolder, _time);
         var measured = MeasuredStepTimes.From(await store.GetSpeedSamplesAsync());
-        var plan = new Planner { SecondsPerStep = measured.SecondsPerStep }.Plan(sweep);
+        var plan = (await ContinuableRuns.LoadAsync(store)).ApplyTo(new Planner { SecondsPerStep = measured.SecondsPerStep }).Plan(sweep);
         await store.RegisterSweepAsync(PlanRegistration.From(plan));
         // This machine's attempts are alive exactly when their job lock is held; other machines' only tell by heartbeat.
         var stale = await MarkOrphanedAttemptsInterruptedAsync(store, plan)
@@ -60,6 +60,8 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
         // Within a model, full-precision jobs first: a half-precision job makes the worker reload the model after it.
         toRun = toRun.GroupBy(j => (string)j.Settings[SettingsCatalog.BaseModel]!)
             .SelectMany(g => g.OrderBy(j => j.Settings[SettingsCatalog.MixedPrecision] as string == "no" ? 0 : 1)).ToList();
+        // A job that continues another of this run trains after it (same model and precision, so the same group).
+        toRun = RunPrefix.ContinuedFirst(toRun, j => j.Id, j => j.Continues?.JobId);
         if (options.MaxJobs is { } max) toRun = toRun.Take(max).ToList();
         if (toRun.Count == 0 && NothingToTrain(plan, options) is { } why) observer.Note("warning: no job to train: " + why);
         await store.RecordJobSpecsAsync(JobSpecs.From(plan, toRun));

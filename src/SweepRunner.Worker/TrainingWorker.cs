@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SweepRunner.Core.Datasets;
+using SweepRunner.Core.Planning;
 using SweepRunner.Core.Previews;
 using SweepRunner.Core.Results;
 using SweepRunner.Core.Running;
@@ -93,9 +94,13 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
             emit(new JobFinished(job.JobId, AttemptOutcome.Failed, e.Message));
             return null;
         }
+        // The last state is kept only while a longer job is still to continue this one.
+        var keepFinalState = job.PrefixKey is not null && Wait(store.CountUnfinishedContinuersAsync(job.JobId)) > 0;
         var trainingJob = new TrainingJob(settings, outputFolder, outputName, prompts)
         {
             ExtraMetadata = new Dictionary<string, string> { [JobIdMetadataKey] = job.JobId },
+            PrefixKey = job.PrefixKey,
+            FinalStatePath = keepFinalState ? FinalTrainingStates.PathOf(request.ResultsFolder, job.JobId) : null,
         };
         // Held until the attempt is recorded as ended: no second process trains this job meanwhile.
         using var jobLock = JobLock.TryAcquire(request.ResultsFolder, job.JobId, LockPatience);
@@ -109,9 +114,13 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
             RecordFinishedEarlier(trainingJob, job, finalEpoch, request, device);
             return null;
         }
-        var resumedFrom = File.Exists(trainingJob.StatePath) ? TrainingState.ReadPosition(trainingJob.StatePath).Step : 0;
+        // Its own saved state first (a resumed attempt), else the final state of the shorter job it continues, else step 0.
+        var continued = File.Exists(trainingJob.StatePath) ? null : Continuation(job, request);
+        var resumedFrom = File.Exists(trainingJob.StatePath) ? TrainingState.ReadPosition(trainingJob.StatePath).Step : continued?.Step ?? 0;
+        if (continued is not null) trainingJob = trainingJob with { ContinueFrom = FinalTrainingStates.PathOf(request.ResultsFolder, continued.JobId) };
 
         var attemptId = Wait(store.StartAttemptAsync(new AttemptStart(job.JobId, Environment.MachineName, Environment.ProcessId, DeviceName(device), resumedFrom)));
+        if (continued is not null) TakeSharedHistory(job, continued, attemptId);
         emit(new JobStarted(job.JobId, job.Label, attemptId, resumedFrom, job.TotalSteps));
         using var heartbeat = new Timer(_ => _ = store.HeartbeatAsync(attemptId), null, request.HeartbeatInterval, request.HeartbeatInterval);
         var clock = Stopwatch.StartNew();
@@ -126,7 +135,7 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
             var dataset = TrainingDataset.Load(Dataset(job), settings);
             var trainer = new LoraTrainer(OptimizerFactory.Create, cache, _time);
             phases = trainer.PhaseTimes;
-            (outcome, error) = Train(trainer, trainingJob, job, dataset, attemptId, request, resumedFrom > 0, stop);
+            (outcome, error) = Train(trainer, trainingJob, job, dataset, attemptId, request, resumedFrom > 0 && continued is null, stop);
         }
         catch (TrainingDivergedException e)
         {
@@ -152,9 +161,43 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
         if (outcome == AttemptOutcome.Succeeded && File.Exists(trainingJob.StatePath)) File.Delete(trainingJob.StatePath);
         Wait(store.FinishAttemptAsync(attemptId, outcome, error, Timings(loadSeconds, phases, clock)));
+        if (outcome == AttemptOutcome.Succeeded && job.Continues is { } source) ReleaseFinalState(source.JobId, request.ResultsFolder);
         if (error != null) Wait(store.AddEventAsync(outcome == AttemptOutcome.Interrupted ? EventLevel.Info : EventLevel.Error, $"'{job.Label}': {error}", job.SweepName, job.JobId));
         emit(new JobFinished(job.JobId, outcome, error));
         return null;
+    }
+
+    /// <summary>
+    /// The shorter job this one continues, when its final training state is there; otherwise null, and the job trains
+    /// from step 0 (the shorter job failed, diverged or was not trained, so it left no final state).
+    /// </summary>
+    JobContinuation? Continuation(JobSpec job, WorkerRequest request)
+    {
+        if (job.Continues is not { } continues) return null;
+        if (File.Exists(FinalTrainingStates.PathOf(request.ResultsFolder, continues.JobId))) return continues;
+        Wait(store.AddEventAsync(EventLevel.Warning,
+            $"'{job.Label}' was to continue '{continues.Label}' from step {continues.Step}, but '{continues.Label}' left no final training state (it failed, diverged or was not trained); training it from step 0",
+            job.SweepName, job.JobId));
+        return null;
+    }
+
+    /// <summary>The continued job's previews, checkpoints and metrics of the shared steps become this job's too.</summary>
+    void TakeSharedHistory(JobSpec job, JobContinuation continued, long attemptId)
+    {
+        var epoch = continued.Step / Math.Max(1, job.StepsPerEpoch);
+        // This job would have saved a file at that epoch itself when it falls on its save cadence; the continued job's final file holds those weights.
+        var savesThere = job.Settings[SettingsCatalog.SaveEveryNEpochs] is long every && every > 0 && epoch % every == 0;
+        var shared = Wait(store.CopySharedHistoryAsync(continued.JobId, attemptId, continued.Step, epoch, savesThere));
+        Wait(store.AddEventAsync(EventLevel.Info,
+            $"'{job.Label}' continues '{continued.Label}' from step {continued.Step} (epoch {epoch}): {shared.Metrics} metric(s), {shared.Previews} preview(s) and {shared.Checkpoints} checkpoint(s) of the shared steps are taken over",
+            job.SweepName, job.JobId));
+    }
+
+    /// <summary>Deletes a continued job's final training state once no job that continues it is left to train.</summary>
+    void ReleaseFinalState(string continuedJobId, string resultsFolder)
+    {
+        var path = FinalTrainingStates.PathOf(resultsFolder, continuedJobId);
+        if (File.Exists(path) && Wait(store.CountUnfinishedContinuersAsync(continuedJobId)) == 0) File.Delete(path);
     }
 
     bool IsDiskFull(Exception e)

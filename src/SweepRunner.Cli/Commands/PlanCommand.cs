@@ -7,6 +7,7 @@ using SweepRunner.Core.Settings;
 using SweepRunner.Diffusion.Model;
 using SweepRunner.Core.Sweeps;
 using SweepRunner.Store;
+using SweepRunner.Supervisor;
 
 namespace SweepRunner.Cli.Commands;
 
@@ -40,16 +41,21 @@ public sealed class PlanCommand(CliConsole console) : AsyncCommand<PlanCommand.S
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
     {
         // Estimates use speeds measured by earlier runs when the results folder has a database; planning never creates one.
+        // So do the finished jobs a longer job can continue.
         MeasuredStepTimes? measured = null;
+        ContinuableRuns? continuable = null;
         if (File.Exists(Path.Combine(settings.Results, ResultsStore.DatabaseFileName)))
         {
-            measured = MeasuredStepTimes.From(await (await ResultsStore.OpenForReadingAsync(settings.Results)).GetSpeedSamplesAsync());
+            var existing = await ResultsStore.OpenForReadingAsync(settings.Results);
+            measured = MeasuredStepTimes.From(await existing.GetSpeedSamplesAsync());
+            continuable = await ContinuableRuns.LoadAsync(existing);
         }
 
         SweepPlan plan;
         try
         {
-            plan = new Planner { SecondsPerStep = measured is null ? null : measured.SecondsPerStep }.Plan(SweepFileParser.Load(settings.SweepFile));
+            var planner = new Planner { SecondsPerStep = measured is null ? null : measured.SecondsPerStep };
+            plan = (continuable?.ApplyTo(planner) ?? planner).Plan(SweepFileParser.Load(settings.SweepFile));
         }
         catch (SweepValidationException e)
         {

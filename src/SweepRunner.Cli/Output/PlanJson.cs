@@ -35,6 +35,18 @@ public static class PlanJson
                 else json.WriteNull("duplicate_of");
                 if (job.DuplicateReason is { } reason) json.WriteString("duplicate_reason", reason);
                 else json.WriteNull("duplicate_reason");
+                if (job.Continues is { } continues)
+                {
+                    json.WriteStartObject("continues");
+                    json.WriteString("label", continues.Label);
+                    json.WriteNumber("step", continues.Step);
+                    json.WriteString("job_id", continues.JobId);
+                    if (continues.Sweep is { } sweep) json.WriteString("sweep", sweep);
+                    else json.WriteNull("sweep");
+                    json.WriteEndObject();
+                }
+                else json.WriteNull("continues");
+                json.WriteNumber("steps_to_train", job.StepsToTrain);
                 json.WriteNumber("estimated_seconds", Rounding.Seconds(job.EstimatedSeconds));
                 json.WriteString("estimate_basis", PlanTable.EstimateBasis(job));
                 json.WriteEndObject();
@@ -45,6 +57,8 @@ public static class PlanJson
             json.WriteNumber("unique_jobs", plan.Totals.UniqueJobs);
             json.WriteNumber("excluded", plan.Totals.Excluded);
             json.WriteNumber("total_steps", plan.Totals.TotalSteps);
+            json.WriteNumber("steps_to_train", plan.Totals.StepsToTrain);
+            json.WriteNumber("steps_alone", plan.Totals.StepsAlone);
             json.WriteNumber("estimated_seconds", Rounding.Seconds(plan.Totals.EstimatedSeconds));
             json.WriteNumber("estimated_hours", Math.Round(plan.Totals.EstimatedSeconds / 3600, 3));
             json.WriteEndObject();

@@ -32,7 +32,23 @@ public sealed class PlannedJob(
     /// <summary>Why the job trains the same thing as <see cref="DuplicateOf"/> (e.g. "learning_rate has no effect (…)"), or null.</summary>
     public string? DuplicateReason { get; init; }
 
-    public double EstimatedSeconds { get; } = estimatedSeconds;
+    /// <summary>Seconds to train what this job trains itself (after <see cref="Continues"/>' step when it continues a job).</summary>
+    public double EstimatedSeconds { get; private set; } = estimatedSeconds;
+
+    /// <summary>The identity of this run without its length (<see cref="RunPrefix.Key"/>); null when the run depends on its length.</summary>
+    public string? PrefixKey { get; init; }
+
+    /// <summary>The shorter job whose final training state this job starts from, or null when it trains from step 0.</summary>
+    public JobContinuation? Continues { get; private set; }
+
+    /// <summary>The steps this job trains itself: all of them, or those after the job it continues.</summary>
+    public long StepsToTrain => Steps.TotalSteps - (Continues?.Step ?? 0);
+
+    internal void ContinueFrom(JobContinuation continuation)
+    {
+        EstimatedSeconds *= (double)(Steps.TotalSteps - continuation.Step) / Steps.TotalSteps;
+        Continues = continuation;
+    }
 
     /// <summary>True when the estimate comes from a measured speed, false when it is <see cref="FallbackStepTime"/>'s guess.</summary>
     public bool EstimateMeasured { get; init; }

@@ -19,6 +19,12 @@ public sealed class Planner
 
     public int ExcludedExamplesKept { get; init; } = 200;
 
+    /// <summary>Jobs of earlier sweeps in the results folder that a longer job of this plan may continue.</summary>
+    public IReadOnlyList<EarlierRun> EarlierRuns { get; init; } = [];
+
+    /// <summary>Ids of finished jobs whose final training state is gone: no job continues them, even a job of the same plan.</summary>
+    public IReadOnlySet<string> SpentRuns { get; init; } = new HashSet<string>();
+
     record Candidate(string Label, string Kind, IReadOnlyDictionary<string, object?> Overrides);
 
     public SweepPlan Plan(SweepDefinition sweep)
@@ -103,6 +109,7 @@ public sealed class Planner
             {
                 DuplicateReason = first is null ? null : DuplicateReason.Explain(first.Settings, effective),
                 EstimateMeasured = measuredSeconds is not null,
+                PrefixKey = RunPrefix.Key(effective, view, dataset.Fingerprint, modelFingerprint),
             };
             if (first is null) firstById[id] = job;
             jobs.Add(job);
@@ -110,8 +117,13 @@ public sealed class Planner
 
         if (optimizerErrors.Count + promptErrors.Count > 0) throw new SweepValidationException([.. optimizerErrors, .. promptErrors]);
 
+        foreach (var (id, continuation) in RunPrefix.Find(jobs, EarlierRuns, SpentRuns)) firstById[id].ContinueFrom(continuation);
         var unique = jobs.Where(j => j.DuplicateOf == null).ToList();
-        var totals = new PlanTotals(jobs.Count, unique.Count, excludedCount, unique.Sum(j => j.Steps.TotalSteps), unique.Sum(j => j.EstimatedSeconds));
+        var totals = new PlanTotals(jobs.Count, unique.Count, excludedCount, unique.Sum(j => j.Steps.TotalSteps), unique.Sum(j => j.EstimatedSeconds))
+        {
+            StepsToTrain = unique.Sum(j => j.StepsToTrain),
+            StepsAlone = jobs.Sum(j => j.Steps.TotalSteps),
+        };
         return new SweepPlan(sweep, dataset, effectiveBase, jobs, excluded, warnings, totals);
     }
 

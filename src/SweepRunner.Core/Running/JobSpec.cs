@@ -29,6 +29,12 @@ public sealed record JobSpec(
     string BaseModel,
     SamplePromptsSnapshot? SamplePrompts)
 {
+    /// <summary>The run's identity without its length (<see cref="Planning.RunPrefix.Key"/>), recorded in its training state; null for a length-dependent run.</summary>
+    public string? PrefixKey { get; init; }
+
+    /// <summary>The shorter job whose final training state this job starts from, or null to train from step 0.</summary>
+    public Planning.JobContinuation? Continues { get; init; }
+
     /// <summary>The preview prompts the job renders, parsed from the snapshot of the prompt file.</summary>
     /// <exception cref="FileNotFoundException">The prompt file did not exist when the sweep was planned.</exception>
     public IReadOnlyList<SamplePrompt> PreviewPrompts() => SamplePrompts switch

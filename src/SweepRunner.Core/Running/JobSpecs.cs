@@ -31,7 +31,11 @@ public static class JobSpecs
             }
             specs.Add(new JobSpec(plan.Sweep.Name, job.Id, job.Label, settings, job.Steps.StepsPerEpoch, job.Steps.TotalSteps,
                 plan.Dataset.Path, captionExtension, plan.Dataset.Fingerprint,
-                model == ModelFingerprint.DemoModel ? model : plan.Sweep.Resolve(model), snapshot));
+                model == ModelFingerprint.DemoModel ? model : plan.Sweep.Resolve(model), snapshot)
+            {
+                PrefixKey = job.PrefixKey,
+                Continues = job.Continues,
+            });
         }
         return specs;
     }

@@ -180,8 +180,9 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
         public TrainingResult Execute()
         {
             _startedAt = trainer._time.GetUtcNow();
-            var resumed = job.ResumeFrom is not null;
-            if (resumed) Resume(job.ResumeFrom!);
+            var resumed = job.ResumeFrom is not null || job.ContinueFrom is not null;
+            if (job.ResumeFrom is not null) Resume(job.ResumeFrom, continuing: false);
+            else if (job.ContinueFrom is not null) Resume(job.ContinueFrom, continuing: true);
             _metadata = new KohyaMetadataInput(job.Settings, networkOptions, job.OutputName, baseModel.FileName, s.Epochs, totalSteps,
                 dataset.BatchesPerEpoch, dataset.NumTrainImages, OptimizerNames.MetadataName(s.OptimizerType, s.OptimizerArgs), _startedAt,
                 dataset.DatasetDirs, dataset.TagFrequency)
@@ -236,6 +237,8 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
                 }
                 FinishEpoch();
             }
+            // Written before the final LoRA, which marks the job finished: a finished job's final state is always complete.
+            if (job.FinalStatePath is { } finalState) trainer.PhaseTimes.Save(() => WriteState(finalState));
             _epoch = s.Epochs;
             SaveLora(job.FinalLoraPath, s.Epochs, true);
             if (File.Exists(job.StatePath)) File.Delete(job.StatePath);
@@ -400,19 +403,21 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
             }
         }
 
-        void SaveState() => trainer.PhaseTimes.Save(WriteState);
+        void SaveState() => trainer.PhaseTimes.Save(() => WriteState(job.StatePath));
 
-        void WriteState()
+        void WriteState(string path)
         {
             var position = new TrainingPosition(_settingsHash, _step, _scheduleStep, _epoch, _nextBatch, _scaler?.Scale ?? 1,
-                _scaler?.GoodSteps ?? 0, _scaler?.SkippedSteps ?? 0, _startedAt.ToUnixTimeMilliseconds(), _epochLossSum, _epochLossCount, _epochLosses);
+                _scaler?.GoodSteps ?? 0, _scaler?.SkippedSteps ?? 0, _startedAt.ToUnixTimeMilliseconds(), _epochLossSum, _epochLossCount, _epochLosses,
+                job.PrefixKey);
             var lora = network.StateTensors(ScalarType.Float32);
             var optimizerState = optimizer.StateDict();
             var generators = new Dictionary<string, Tensor> { ["noise"] = noiseGenerator.get_state() };
             if (dropoutGenerator is not null) generators["dropout"] = dropoutGenerator.get_state().cpu();
             try
             {
-                TrainingState.Save(job.StatePath, position, lora, optimizerState, generators);
+                if (Path.GetDirectoryName(path) is { Length: > 0 } folder) Directory.CreateDirectory(folder);
+                TrainingState.Save(path, position, lora, optimizerState, generators);
             }
             finally
             {
@@ -422,12 +427,20 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
             }
         }
 
-        void Resume(string path)
+        /// <param name="continuing">The state is a shorter job's last one: it must share this run's prefix key and end on an epoch before this run's last.</param>
+        void Resume(string path, bool continuing)
         {
             var (position, lora, optimizerState, generators) = TrainingState.Load(path);
             try
             {
-                if (position.SettingsHash != _settingsHash)
+                if (continuing)
+                {
+                    if (job.PrefixKey is null || position.PrefixKey != job.PrefixKey)
+                        throw new InvalidOperationException($"Training state '{path}' was written by a run that is not the first part of this one; it cannot be continued by this job.");
+                    if (position.NextBatch != 0 || position.Epoch > s.Epochs)
+                        throw new InvalidOperationException($"Training state '{path}' ends at step {position.Step} (epoch {position.Epoch - 1}), not before this job's last epoch {s.Epochs}; it cannot be continued by this job.");
+                }
+                else if (position.SettingsHash != _settingsHash)
                     throw new InvalidOperationException($"Training state '{path}' was written by a job with other settings; it cannot be resumed by this one.");
                 using (no_grad())
                 {

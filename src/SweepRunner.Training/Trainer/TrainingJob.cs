@@ -16,6 +16,18 @@ public sealed record TrainingJob(
     /// <summary>A training state written by an earlier, interrupted run of this job to continue from; null starts afresh.</summary>
     public string? ResumeFrom { get; init; }
 
+    /// <summary>
+    /// The final training state of a shorter job whose run is this one's first part (same <see cref="PrefixKey"/>),
+    /// to continue from its last step; used only when <see cref="ResumeFrom"/> is null.
+    /// </summary>
+    public string? ContinueFrom { get; init; }
+
+    /// <summary>The run's identity without its length, written into every training state; null for a run that depends on its length.</summary>
+    public string? PrefixKey { get; init; }
+
+    /// <summary>Where to write the training state after the last step, for a longer job to continue; null writes none.</summary>
+    public string? FinalStatePath { get; init; }
+
     /// <summary>Keys added to every LoRA file's metadata (after kohya's), e.g. what identifies the job that wrote it.</summary>
     public IReadOnlyDictionary<string, string> ExtraMetadata { get; init; } = new Dictionary<string, string>();
 

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace SweepRunner.Training.Trainer;
 
-/// <summary>Where a paused run stands: written into the state file's metadata as JSON.</summary>
+/// <summary>Where a paused run stands: written into the state file's metadata as JSON. <see cref="PrefixKey"/> lets a longer job continue a finished one.</summary>
 public sealed record TrainingPosition(
     string SettingsHash,
     long Step,
@@ -20,7 +20,8 @@ public sealed record TrainingPosition(
     long StartedAtUnixMilliseconds,
     double EpochLossSum,
     long EpochLossCount,
-    IReadOnlyList<double> EpochLosses);
+    IReadOnlyList<double> EpochLosses,
+    string? PrefixKey = null);
 
 /// <summary>
 /// A resumable training state in one atomic safetensors file: the LoRA weights (<c>lora/…</c>, float32), the
