@@ -64,14 +64,16 @@ public sealed class TinyTrainingSetup : IDisposable
             (SettingsCatalog.Resolution, "64,64"), (SettingsCatalog.BatchSize, 2L), .. values]);
 
     /// <param name="clock">What the trainer's clock reads throughout the run (it stands still); <see cref="Now"/> when null.</param>
+    /// <param name="job">Changes the job before it trains (e.g. what state it continues, where it keeps its final state).</param>
     public TrainingResult Train(Dictionary<string, object?> settings, string runFolder, TrainingCallbacks? callbacks = null,
-        IReadOnlyList<SamplePrompt>? prompts = null, string? resumeFrom = null, DateTimeOffset? clock = null)
+        IReadOnlyList<SamplePrompt>? prompts = null, string? resumeFrom = null, DateTimeOffset? clock = null, Func<TrainingJob, TrainingJob>? job = null)
     {
-        var job = new TrainingJob(settings, Path.Combine(Folder.Path, runFolder), "lora", prompts ?? []) { ResumeFrom = resumeFrom };
+        var trainingJob = new TrainingJob(settings, Path.Combine(Folder.Path, runFolder), "lora", prompts ?? []) { ResumeFrom = resumeFrom };
+        if (job is not null) trainingJob = job(trainingJob);
         var dataset = TrainingDataset.Load(Info, settings);
         var trainer = new LoraTrainer(OptimizerFactory.Create, Cache, new ManualTimeProvider(clock ?? Now)) { TimeZone = TimeZoneInfo.Utc };
         LastPhaseTimes = trainer.PhaseTimes;
-        return trainer.Train(job, BaseModel, dataset, callbacks);
+        return trainer.Train(trainingJob, BaseModel, dataset, callbacks);
     }
 
     /// <summary>The phase times of the latest <see cref="Train"/>, also when it threw.</summary>
