@@ -121,7 +121,7 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
 
         var attemptId = Wait(store.StartAttemptAsync(new AttemptStart(job.JobId, Environment.MachineName, Environment.ProcessId, DeviceName(device), resumedFrom)));
         if (continued is not null) TakeSharedHistory(job, continued, attemptId);
-        emit(new JobStarted(job.JobId, job.Label, attemptId, resumedFrom, job.TotalSteps));
+        emit(new JobStarted(job.JobId, job.Label, attemptId, resumedFrom, job.TotalSteps, continued?.Name));
         using var heartbeat = new Timer(_ => _ = store.HeartbeatAsync(attemptId), null, request.HeartbeatInterval, request.HeartbeatInterval);
         var clock = Stopwatch.StartNew();
         var loadSeconds = 0.0;

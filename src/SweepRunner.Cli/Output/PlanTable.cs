@@ -11,7 +11,7 @@ public static class PlanTable
 
     /// <summary>"3 @ 9000": the label (with its sweep when another sweep planned it) and the step the job continues from.</summary>
     public static string ContinuesText(JobContinuation continues) =>
-        (continues.Sweep is { } sweep ? $"{sweep}/{continues.Label}" : continues.Label) + " @ " + continues.Step.ToString(CultureInfo.InvariantCulture);
+        continues.Name + " @ " + continues.Step.ToString(CultureInfo.InvariantCulture);
 
     static string Fraction(PlanTotals t) =>
         (t.StepsAlone == 0 ? 1 : (double)t.StepsToTrain / t.StepsAlone).ToString("0.0%", CultureInfo.InvariantCulture);

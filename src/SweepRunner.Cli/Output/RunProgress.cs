@@ -47,7 +47,8 @@ public sealed class RunProgress(IAnsiConsole console) : IRunObserver
                 _jobStarted = DateTime.UtcNow;
                 _jobStartStep = started.ResumedFromStep;
                 var diff = _jobs.TryGetValue(started.JobId, out var job) ? job.DiffText : "";
-                Line($"[{_done + 1}/{_total}] {started.Label} ({diff})" + (started.ResumedFromStep > 0 ? $": resuming at step {started.ResumedFromStep}" : "") + $", {started.TotalSteps} steps");
+                Line($"[{_done + 1}/{_total}] {started.Label} ({diff})" + (started.ContinuesLabel is { } continues ? $": continuing {continues} at step {started.ResumedFromStep}"
+                    : started.ResumedFromStep > 0 ? $": resuming at step {started.ResumedFromStep}" : "") + $", {started.TotalSteps} steps");
                 break;
             case JobProgress progress:
                 var now = DateTime.UtcNow;

@@ -5,7 +5,11 @@ namespace SweepRunner.Core.Planning;
 
 /// <summary>The earlier job a job continues: its label, id, the sweep that planned it, and the step it ends at.</summary>
 /// <param name="Sweep">The sweep whose label <paramref name="Label"/> is; null for a job of the same plan.</param>
-public sealed record JobContinuation(string JobId, string Label, long Step, string? Sweep = null);
+public sealed record JobContinuation(string JobId, string Label, long Step, string? Sweep = null)
+{
+    /// <summary>The continued job as users name it: its label, after its sweep's name when another sweep planned it.</summary>
+    public string Name => Sweep is { } sweep ? $"{sweep}/{Label}" : Label;
+}
 
 /// <summary>A job of an earlier sweep in the results folder whose final training state is on disk, so a longer job may continue it.</summary>
 public sealed record EarlierRun(string JobId, string Label, string Sweep, string PrefixKey, long TotalSteps);

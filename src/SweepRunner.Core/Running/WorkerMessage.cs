@@ -40,7 +40,8 @@ public abstract record WorkerMessage
 
 public sealed record ModelLoaded(string Model, double Seconds, int LoadsInThisWorker) : WorkerMessage;
 
-public sealed record JobStarted(string JobId, string Label, long AttemptId, long ResumedFromStep, long TotalSteps) : WorkerMessage;
+/// <param name="ContinuesLabel">The shorter job whose final state this attempt starts from at <paramref name="ResumedFromStep"/>; null when it resumes its own state or starts at 0.</param>
+public sealed record JobStarted(string JobId, string Label, long AttemptId, long ResumedFromStep, long TotalSteps, string? ContinuesLabel = null) : WorkerMessage;
 
 /// <param name="AverageLoss">kohya's avr_loss: the mean step loss over the last epoch's worth of steps (<see cref="MovingAverageLoss"/>).</param>
 public sealed record JobProgress(string JobId, int Epoch, long Step, long TotalSteps, double Loss, double LearningRate, double SamplesPerSecond, double AverageLoss) : WorkerMessage;
