@@ -4,6 +4,21 @@ using SweepRunner.Core.Sweeps;
 
 // Plans grids of growing size with dedupe and reports time and managed memory per kept job.
 // Usage: dotnet run -c Release --project bench/SweepRunner.Bench.Planning [-- <max combinations>]
+//        dotnet run -c Release --project bench/SweepRunner.Bench.Planning -- study <sweep.yaml>
+//        (the steps a sweep trains with dedupe and prefix sharing, against its jobs trained alone)
+if (args is ["study", var sweepFile])
+{
+    var study = new Planner().Plan(SweepFileParser.Load(sweepFile));
+    var t = study.Totals;
+    var deduped = study.UniqueJobs.Sum(j => j.Steps.TotalSteps);
+    Console.WriteLine($"jobs {t.Jobs}, unique {t.UniqueJobs}");
+    Console.WriteLine($"steps alone {t.StepsAlone}");
+    Console.WriteLine($"steps with dedupe {deduped} ({(double)deduped / t.StepsAlone:0.000})");
+    Console.WriteLine($"steps with dedupe and prefix sharing {t.StepsToTrain} ({(double)t.StepsToTrain / t.StepsAlone:0.000})");
+    foreach (var job in study.Jobs.Where(j => j.Continues is not null))
+        Console.WriteLine($"  {job.Label} continues {job.Continues!.Name} at step {job.Continues.Step}: trains {job.StepsToTrain} of {job.Steps.TotalSteps}");
+    return;
+}
 var max = args.Length > 0 ? int.Parse(args[0]) : 100_000;
 var root = Directory.CreateTempSubdirectory("sweeprunner-bench-").FullName;
 try
