@@ -64,7 +64,11 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
         toRun = RunPrefix.ContinuedFirst(toRun, j => j.Id, j => j.Continues?.JobId);
         if (options.MaxJobs is { } max) toRun = toRun.Take(max).ToList();
         if (toRun.Count == 0 && NothingToTrain(plan, options) is { } why) observer.Note("warning: no job to train: " + why);
-        await store.RecordJobSpecsAsync(JobSpecs.From(plan, toRun));
+        // A job left out of this run (--only, --max-jobs) that continues one of its jobs has its spec recorded too, so
+        // the job it continues keeps its final state for a later run.
+        var training = toRun.Select(j => j.Id).ToHashSet(StringComparer.Ordinal);
+        var laterContinuers = plan.UniqueJobs.Where(j => !training.Contains(j.Id) && j.Continues is { } c && training.Contains(c.JobId));
+        await store.RecordJobSpecsAsync(JobSpecs.From(plan, toRun.Concat(laterContinuers)));
         observer.Planned(plan, toRun, skipped, stale);
 
         var results = new List<JobRunResult>();

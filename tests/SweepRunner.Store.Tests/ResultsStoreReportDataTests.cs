@@ -65,6 +65,25 @@ public sealed class ResultsStoreReportDataTests
     }
 
     [Fact]
+    public async Task The_loss_curve_of_a_resumed_job_runs_over_its_attempts_with_the_latest_figures_of_a_repeated_step()
+    {
+        using var folder = new TemporaryFolder();
+        var store = await ResultsStore.OpenAsync(folder.Path, ManualTimeProvider.AtSampleDate());
+        await store.RegisterSweepAsync(Sweeps.DimSweep("dims", 8));
+        var stopped = await store.StartAttemptAsync(new AttemptStart("job-dim8", "host", 1, "cpu"));
+        await store.AddMetricsAsync(stopped, [new MetricPoint(1, 1, 0.9, 1e-4, 2), new MetricPoint(2, 1, 0.8, 1e-4, 2), new MetricPoint(3, 1, 0.7, 1e-4, 2)]);
+        await store.FinishAttemptAsync(stopped, AttemptOutcome.Interrupted, "stopped at step 3");
+        // Resumed from the state saved at step 2: step 3 is trained again.
+        var resumed = await store.StartAttemptAsync(new AttemptStart("job-dim8", "host", 2, "cpu", 2));
+        await store.AddMetricsAsync(resumed, [new MetricPoint(3, 1, 0.6, 1e-4, 2), new MetricPoint(4, 2, 0.5, 1e-4, 2)]);
+        await store.FinishAttemptAsync(resumed, AttemptOutcome.Succeeded, timings: new PhaseTimings(1, 1, 1, 1, 1));
+
+        var loss = (await store.GetSweepReportDataAsync("dims")).Jobs.Single().Loss;
+
+        Assert.Equal([new LossPoint(1, 1, 0.9), new LossPoint(2, 1, 0.8), new LossPoint(3, 1, 0.6), new LossPoint(4, 2, 0.5)], loss);
+    }
+
+    [Fact]
     public async Task Scores_given_to_the_LoRA_of_one_epoch_count_separately_per_epoch()
     {
         using var folder = new TemporaryFolder();

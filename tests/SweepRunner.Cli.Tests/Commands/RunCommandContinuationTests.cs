@@ -14,13 +14,15 @@ public class RunCommandContinuationTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     /// <summary>The demo model at 4 steps an epoch, a file and a preview every epoch; the jobs listed out of length order.</summary>
-    string Sweep(params int[] epochs)
+    string Sweep(params int[] epochs) => Sweep("lengths", epochs);
+
+    string Sweep(string name, params int[] epochs)
     {
         var dataset = Path.Combine(CliProcess.RepoRoot, "datasets", "demo-person").Replace('\\', '/');
         File.WriteAllText(Path.Combine(_root, "prompts.txt"), "a photo of sks person --w 64 --h 64 --s 2 --d 5\n");
-        var path = Path.Combine(_root, "lengths.yaml");
+        var path = Path.Combine(_root, name + ".yaml");
         File.WriteAllText(path, $"""
-            name: lengths
+            name: {name}
             dataset: {dataset}
             base:
               pretrained_model_name_or_path: demo
@@ -44,8 +46,8 @@ public class RunCommandContinuationTests : IDisposable
     static string DataHash(string results, string label) =>
         SafetensorsDataHash.OfFile(Path.Combine(results, "lengths", label, label + ".safetensors"));
 
-    static async Task<string> JobId(string results, string label) =>
-        (await (await ResultsStore.OpenAsync(results)).GetSweepStatusAsync("lengths")).Jobs.Single(j => j.Label == label).JobId;
+    static async Task<string> JobId(string results, string label, string sweep = "lengths") =>
+        (await (await ResultsStore.OpenAsync(results)).GetSweepStatusAsync(sweep)).Jobs.Single(j => j.Label == label).JobId;
 
     [Fact]
     public async Task AChainTrainsEachStepOnceAndEndsWithTheDataOfTrainingFromScratch()
@@ -121,5 +123,33 @@ public class RunCommandContinuationTests : IDisposable
         var scratch = CliProcess.Run(CliProcess.RepoRoot, "run", sweep, "--results", alone, "--only", "e3");
         Assert.True(scratch.ExitCode == 0, scratch.Out + scratch.Error);
         Assert.Equal(DataHash(alone, "e3"), DataHash(results, "e3"));
+    }
+
+    [Fact]
+    public async Task AJobOfAnotherSweepContinuesAFinishedJobWhoseStateAPendingJobKeeps()
+    {
+        var lengths = Sweep(1, 3);
+        var results = Path.Combine(_root, "results");
+        var first = CliProcess.Run(CliProcess.RepoRoot, "run", lengths, "--results", results, "--only", "e1");
+        Assert.True(first.ExitCode == 0, first.Out + first.Error);
+        var e1State = Path.Combine(results, ".states", await JobId(results, "e1") + ".safetensors");
+        Assert.True(File.Exists(e1State), "e3, left for a later run, continues e1: e1 keeps its final state");
+
+        var longer = Sweep("longer", 2);
+        var plan = CliProcess.Run(CliProcess.RepoRoot, "plan", longer, "--results", results);
+        Assert.Contains("lengths/e1 @ 4", plan.Out);
+        var second = CliProcess.Run(CliProcess.RepoRoot, "run", longer, "--results", results);
+        Assert.True(second.ExitCode == 0, second.Out + second.Error);
+        Assert.Contains("continuing lengths/e1 at step 4", second.Out);
+        var store = await ResultsStore.OpenAsync(results);
+        var e2 = await JobId(results, "e2", "longer");
+        Assert.Equal(4, Assert.Single(await store.GetAttemptsAsync(e2)).ResumedFromStep);
+        Assert.Equal([1L, 2L], (await store.GetPreviewsAsync(e2)).Select(p => p.Image.Epoch));
+        Assert.True(File.Exists(e1State), "e3 has still to continue e1");
+
+        var third = CliProcess.Run(CliProcess.RepoRoot, "run", lengths, "--results", results);
+        Assert.True(third.ExitCode == 0, third.Out + third.Error);
+        Assert.Contains("continuing e1 at step 4", third.Out);
+        Assert.False(File.Exists(e1State), "released once nothing is left to continue e1");
     }
 }
