@@ -49,6 +49,10 @@ public sealed partial class ResultsStore
             // An attempt that logged no step (one diverging at its first step) ended where it started.
             finalMetric?.Step ?? (representative is { Outcome: not null } ? (long?)representative.ResumedFromStep : null),
             finalMetric?.Loss,
-            score);
+            score)
+        {
+            ReplicateGroup = entry.ReplicateGroup,
+            Replicate = (int)entry.Replicate,
+        };
     }
 }

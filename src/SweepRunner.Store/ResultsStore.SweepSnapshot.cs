@@ -11,7 +11,8 @@ public sealed partial class ResultsStore
         """
         SELECT sj.label AS Label, sj.job_id AS JobId, sj.duplicate_of_label AS DuplicateOfLabel, sj.diff_json AS DiffJson,
                sj.estimated_seconds AS EstimatedSeconds, j.settings_json AS SettingsJson, j.state AS State,
-               j.steps_per_epoch AS StepsPerEpoch, j.total_steps AS TotalSteps
+               j.steps_per_epoch AS StepsPerEpoch, j.total_steps AS TotalSteps,
+               sj.replicate_group AS ReplicateGroup, sj.replicate_index AS Replicate
         FROM sweep_jobs sj
         JOIN jobs j ON j.id = sj.job_id
         WHERE sj.sweep_id = @SweepId
@@ -97,6 +98,10 @@ public sealed partial class ResultsStore
         public long StepsPerEpoch { get; init; }
 
         public long TotalSteps { get; init; }
+
+        public string? ReplicateGroup { get; init; }
+
+        public long Replicate { get; init; } = 1;
     }
 
     private sealed class LastMetricRow

@@ -49,14 +49,16 @@ public sealed partial class ResultsStore
 
     private const string UpsertSweepJobSql =
         """
-        INSERT INTO sweep_jobs (sweep_id, label, job_id, position, diff_json, duplicate_of_label, estimated_seconds)
-        VALUES (@SweepId, @Label, @JobId, @Position, @DiffJson, @DuplicateOfLabel, @EstimatedSeconds)
+        INSERT INTO sweep_jobs (sweep_id, label, job_id, position, diff_json, duplicate_of_label, estimated_seconds, replicate_group, replicate_index)
+        VALUES (@SweepId, @Label, @JobId, @Position, @DiffJson, @DuplicateOfLabel, @EstimatedSeconds, @ReplicateGroup, @Replicate)
         ON CONFLICT (sweep_id, label) DO UPDATE SET
             job_id             = excluded.job_id,
             position           = excluded.position,
             diff_json          = excluded.diff_json,
             duplicate_of_label = excluded.duplicate_of_label,
-            estimated_seconds  = excluded.estimated_seconds;
+            estimated_seconds  = excluded.estimated_seconds,
+            replicate_group    = excluded.replicate_group,
+            replicate_index    = excluded.replicate_index;
         """;
 
     private const string ListSweepsSql =
@@ -120,6 +122,8 @@ public sealed partial class ResultsStore
                         job.DiffJson,
                         job.DuplicateOfLabel,
                         job.EstimatedSeconds,
+                        job.ReplicateGroup,
+                        job.Replicate,
                     }),
                     transaction,
                     cancellationToken: token));

@@ -35,6 +35,9 @@ public static class PlanJson
                 else json.WriteNull("duplicate_of");
                 if (job.DuplicateReason is { } reason) json.WriteString("duplicate_reason", reason);
                 else json.WriteNull("duplicate_reason");
+                if (job.ReplicateGroup is { } group) json.WriteString("replicate_of", group);
+                else json.WriteNull("replicate_of");
+                json.WriteNumber("replicate", job.Replicate);
                 if (job.Continues is { } continues)
                 {
                     json.WriteStartObject("continues");

@@ -19,7 +19,7 @@ public static class PlanRegistration
             if (!trainedSettings.TryGetValue(job.Id, out var settings))
                 trainedSettings[job.Id] = settings = SettingsJson.Serialize(job.Settings);
             jobs.Add(new JobRegistration(job.Id, job.Label, settings, SettingsJson.Serialize(job.Diff), job.DuplicateOf,
-                job.Steps.StepsPerEpoch, job.Steps.TotalSteps, job.EstimatedSeconds));
+                job.Steps.StepsPerEpoch, job.Steps.TotalSteps, job.EstimatedSeconds) { ReplicateGroup = job.ReplicateGroup, Replicate = job.Replicate });
         }
         return new SweepRegistration(plan.Sweep.Name, Path.GetFullPath(plan.Sweep.FilePath), plan.Sweep.SourceText, jobs);
     }

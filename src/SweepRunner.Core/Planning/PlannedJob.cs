@@ -35,6 +35,12 @@ public sealed class PlannedJob(
     /// <summary>Seconds to train what this job trains itself (after <see cref="Continues"/>' step when it continues a job).</summary>
     public double EstimatedSeconds { get; private set; } = estimatedSeconds;
 
+    /// <summary>The label of the first of this job's seed replicates (<c>replicates:</c>), the same for all of them; null without replicates.</summary>
+    public string? ReplicateGroup { get; init; }
+
+    /// <summary>Which seed replicate this job is, from 1 (the first, with the seed the sweep gives).</summary>
+    public int Replicate { get; init; } = 1;
+
     /// <summary>The identity of this run without its length (<see cref="RunPrefix.Key"/>); null when the run depends on its length.</summary>
     public string? PrefixKey { get; init; }
 

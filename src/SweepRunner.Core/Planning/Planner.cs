@@ -25,7 +25,10 @@ public sealed class Planner
     /// <summary>Ids of finished jobs whose final training state is gone: no job continues them, even a job of the same plan.</summary>
     public IReadOnlySet<string> SpentRuns { get; init; } = new HashSet<string>();
 
-    record Candidate(string Label, string Kind, IReadOnlyDictionary<string, object?> Overrides);
+    /// <param name="Replicates">How many seeds the candidate trains with.</param>
+    /// <param name="Replicate">Which of them this is (1 is the candidate's own seed).</param>
+    /// <param name="Group">The label of the first replicate, shared by all of them; null for a candidate with one seed.</param>
+    record Candidate(string Label, string Kind, IReadOnlyDictionary<string, object?> Overrides, int Replicates = 1, int Replicate = 1, string? Group = null);
 
     public SweepPlan Plan(SweepDefinition sweep)
     {
@@ -59,7 +62,7 @@ public sealed class Planner
         var promptFiles = new HashSet<string>(StringComparer.Ordinal);
         var promptErrors = new List<SweepError>();
 
-        foreach (var candidate in Candidates(sweep, effectiveBase))
+        foreach (var candidate in Replicated(Candidates(sweep, effectiveBase), effectiveBase))
         {
             foreach (var (k, v) in effectiveBase) effective[k] = v;
             foreach (var (k, v) in candidate.Overrides) effective[k] = v;
@@ -109,6 +112,8 @@ public sealed class Planner
             {
                 DuplicateReason = first is null ? null : DuplicateReason.Explain(first.Settings, effective),
                 EstimateMeasured = measuredSeconds is not null,
+                ReplicateGroup = candidate.Group,
+                Replicate = candidate.Replicate,
                 PrefixKey = RunPrefix.Key(effective, view, dataset.Fingerprint, modelFingerprint),
             };
             if (first is null) firstById[id] = job;
@@ -226,18 +231,43 @@ public sealed class Planner
     static IEnumerable<Candidate> Candidates(SweepDefinition sweep, IReadOnlyDictionary<string, object?> effectiveBase)
     {
         var empty = new Dictionary<string, object?>();
-        if (sweep.Blocks.Any(b => b is OfatBlock)) yield return new Candidate(sweep.BaselineLabel, "baseline", empty);
+        if (sweep.Blocks.OfType<OfatBlock>().FirstOrDefault() is { } firstOfat)
+            yield return new Candidate(sweep.BaselineLabel, "baseline", empty, firstOfat.Replicates ?? sweep.Replicates);
         foreach (var block in sweep.Blocks)
         {
             var source = block switch
             {
                 OfatBlock ofat => Ofat(ofat, effectiveBase),
                 GridBlock grid => Grid(grid),
-                ListBlock list => list.Patterns.Select(p => new Candidate(p.Label, "list", p.Settings)),
+                ListBlock list => list.Patterns.Select(p => new Candidate(p.Label, "list", p.Settings, p.Replicates ?? sweep.Replicates)),
                 RandomBlock random => Random(random),
                 _ => throw new InvalidOperationException($"unknown block {block.Kind}"),
             };
-            foreach (var candidate in source) yield return candidate;
+            var replicates = block.Replicates ?? sweep.Replicates;
+            foreach (var candidate in source) yield return block is ListBlock ? candidate : candidate with { Replicates = replicates };
+        }
+    }
+
+    /// <summary>
+    /// Each candidate once per replicate, one after another: the first with its own seed and label, the k-th with
+    /// <see cref="ReplicateSeeds.Of"/> its seed and k, labelled <c>{label}-r{k}</c>.
+    /// </summary>
+    static IEnumerable<Candidate> Replicated(IEnumerable<Candidate> candidates, IReadOnlyDictionary<string, object?> effectiveBase)
+    {
+        foreach (var candidate in candidates)
+        {
+            if (candidate.Replicates == 1)
+            {
+                yield return candidate;
+                continue;
+            }
+            var seed = Convert.ToInt64(candidate.Overrides.GetValueOrDefault(Seed) ?? effectiveBase[Seed], CultureInfo.InvariantCulture);
+            yield return candidate with { Group = candidate.Label };
+            for (var k = 2; k <= candidate.Replicates; k++)
+            {
+                var overrides = new Dictionary<string, object?>(candidate.Overrides, StringComparer.Ordinal) { [Seed] = ReplicateSeeds.Of(seed, k) };
+                yield return candidate with { Label = $"{candidate.Label}-r{k}", Overrides = overrides, Replicate = k, Group = candidate.Label };
+            }
         }
     }
 

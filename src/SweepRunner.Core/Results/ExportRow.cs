@@ -23,6 +23,12 @@ public sealed record ExportRow(
     double? FinalLoss,
     JobScore Score)
 {
+    /// <summary>The label of the first of the job's seed replicates; null when the sweep trains it with one seed.</summary>
+    public string? ReplicateGroup { get; init; }
+
+    /// <summary>Which seed replicate the label is, from 1.</summary>
+    public int Replicate { get; init; } = 1;
+
     /// <summary>The mean of each scorer's counted scores.</summary>
     public IReadOnlyList<ScorerMean> Scores => Score.ByScorer;
 

@@ -13,4 +13,11 @@ public sealed record JobRegistration(
     string? DuplicateOfLabel,
     long StepsPerEpoch,
     long TotalSteps,
-    double EstimatedSeconds);
+    double EstimatedSeconds)
+{
+    /// <summary>The label of the first of the job's seed replicates; null when the sweep trains it with one seed.</summary>
+    public string? ReplicateGroup { get; init; }
+
+    /// <summary>Which seed replicate the label is, from 1.</summary>
+    public int Replicate { get; init; } = 1;
+}

@@ -27,6 +27,9 @@ public sealed record SweepDefinition(
     /// <summary>Whether a job's sample_prompts value is the imported prompt text (otherwise it is a prompt file's path).</summary>
     public bool IsImportedPromptText(string samplePrompts) => ImportedPrompts is { } imported && imported.Text == samplePrompts;
 
+    /// <summary>How many seeds every job trains with (<c>replicates:</c> at the top level), unless its block or pattern says otherwise.</summary>
+    public int Replicates { get; init; } = 1;
+
     /// <summary>Resolves a path written in the sweep file, relative to the file's folder.</summary>
     public string Resolve(string path) => Path.GetFullPath(Path.Combine(Directory, path));
 }
@@ -37,13 +40,21 @@ public sealed record SweepDefinition(
 /// </summary>
 public sealed record Axis(IReadOnlyList<string> Keys, IReadOnlyList<IReadOnlyList<object?>> Rows);
 
-public abstract record PlanBlock(SourceMark Where, string Kind);
+public abstract record PlanBlock(SourceMark Where, string Kind)
+{
+    /// <summary>How many seeds each job of the block trains with; null takes the sweep's <see cref="SweepDefinition.Replicates"/>.</summary>
+    public int? Replicates { get; init; }
+}
 
 public sealed record GridBlock(SourceMark Where, IReadOnlyList<Axis> Axes) : PlanBlock(Where, "grid");
 
 public sealed record OfatBlock(SourceMark Where, IReadOnlyList<Axis> Axes) : PlanBlock(Where, "ofat");
 
-public sealed record ListPattern(SourceMark Where, string Label, IReadOnlyDictionary<string, object?> Settings);
+public sealed record ListPattern(SourceMark Where, string Label, IReadOnlyDictionary<string, object?> Settings)
+{
+    /// <summary>How many seeds the pattern trains with; null takes the sweep's <see cref="SweepDefinition.Replicates"/>.</summary>
+    public int? Replicates { get; init; }
+}
 
 public sealed record ListBlock(SourceMark Where, IReadOnlyList<ListPattern> Patterns) : PlanBlock(Where, "list");
 

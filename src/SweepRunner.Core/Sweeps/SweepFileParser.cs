@@ -13,7 +13,7 @@ namespace SweepRunner.Core.Sweeps;
 public sealed class SweepFileParser
 {
     static readonly string[] TopLevelKeys =
-        ["name", "description", "dataset", "base", "steps_per_second", "baseline_label", "plans", "grid", "ofat", "list", "random", "constraints"];
+        ["name", "description", "dataset", "base", "steps_per_second", "baseline_label", "replicates", "plans", "grid", "ofat", "list", "random", "constraints"];
     static readonly string[] BlockKinds = ["grid", "ofat", "list", "random"];
     const string SettingsHelp = "Setting keys are sd-scripts argument names; README.md lists them under 'Sweep file reference'";
     const string OptimizerArgsHelp = "Write optimizer_args as space-separated key=value pairs, each key once, e.g. 'relative_step=False weight_decay=0.01'";
@@ -82,6 +82,7 @@ public sealed class SweepFileParser
                 Error(sps, "steps_per_second must be a positive number", "Write e.g. 'steps_per_second: 3.2' (training steps per second on your GPU)");
         }
         var baselineLabel = Scalar(root, "baseline_label", required: false) ?? "base";
+        var replicates = (int)(IntegerOf(root, ReplicatesKey, 1, MaxReplicates, required: false) ?? 1);
 
         var blocks = new List<PlanBlock>();
         foreach (var kind in BlockKinds)
@@ -121,6 +122,7 @@ public sealed class SweepFileParser
         {
             OptimizerArgsWrittenAt = _optimizerArgsWrittenAt,
             ImportedPrompts = _importedPrompts,
+            Replicates = replicates,
         };
     }
 
@@ -228,29 +230,34 @@ public sealed class SweepFileParser
         return settings;
     }
 
+    const string ReplicatesKey = "replicates";
+    const int MaxReplicates = 100;
+
     void AddBlock(string kind, YamlNode node, List<PlanBlock> blocks)
     {
         var where = Mark(node.Start);
+        // A grid, ofat or random block may say how many seeds each of its jobs trains with; a list says it per pattern.
+        int? replicates = node is YamlMappingNode map && kind != "list" && IntegerOf(map, ReplicatesKey, 1, MaxReplicates, required: false) is { } n ? (int)n : null;
         switch (kind)
         {
             case "grid":
-                if (ParseAxes(node, "grid", allowRanges: false) is { } gridAxes) blocks.Add(new GridBlock(where, gridAxes.Select(a => a.Levels!).ToList()));
+                if (ParseAxes(node, "grid", allowRanges: false) is { } gridAxes) blocks.Add(new GridBlock(where, gridAxes.Select(a => a.Levels!).ToList()) { Replicates = replicates });
                 break;
             case "ofat":
-                if (ParseAxes(node, "ofat", allowRanges: false) is { } ofatAxes) blocks.Add(new OfatBlock(where, ofatAxes.Select(a => a.Levels!).ToList()));
+                if (ParseAxes(node, "ofat", allowRanges: false) is { } ofatAxes) blocks.Add(new OfatBlock(where, ofatAxes.Select(a => a.Levels!).ToList()) { Replicates = replicates });
                 break;
             case "list":
                 if (ParseList(node) is { } list) blocks.Add(list);
                 break;
             case "random":
-                if (ParseRandom(node) is { } random) blocks.Add(random);
+                if (ParseRandom(node) is { } random) blocks.Add(random with { Replicates = replicates });
                 break;
         }
     }
 
     List<RandomAxis>? ParseAxes(YamlNode node, string kind, bool allowRanges)
     {
-        if (node is not YamlMappingNode map || map.Children.Count == 0)
+        if (node is not YamlMappingNode map || !map.Children.Any(c => KeyOf(c.Key) != ReplicatesKey))
         {
             Error(node, $"'{kind}' must map setting names to lists of values", $"Write e.g. '{kind}: {{ network_alpha: [1, 16, 64] }}'");
             return null;
@@ -265,6 +272,7 @@ public sealed class SweepFileParser
                 ParsePaired(valueNode, kind, axes, seen);
                 continue;
             }
+            if (key == ReplicatesKey && kind != "random") continue;
             if (!KnownSetting(keyNode)) continue;
             if (!seen.Add(key)) { Error(keyNode, $"'{key}' is varied twice in this {kind} block", "Vary each setting once per block"); continue; }
             if (allowRanges && valueNode is YamlMappingNode range)
@@ -387,10 +395,11 @@ public sealed class SweepFileParser
             foreach (var (keyNode, valueNode) in map.Children)
             {
                 var key = KeyOf(keyNode);
-                if (key == "label") continue;
+                if (key is "label" or ReplicatesKey) continue;
                 if (TrySetting(keyNode, valueNode, out var value)) settings[key] = value;
             }
-            if (label != null) patterns.Add(new ListPattern(Mark(item.Start), label, settings));
+            var replicates = IntegerOf(map, ReplicatesKey, 1, MaxReplicates, required: false);
+            if (label != null) patterns.Add(new ListPattern(Mark(item.Start), label, settings) { Replicates = (int?)replicates });
         }
         return new ListBlock(Mark(node.Start), patterns);
     }
@@ -403,8 +412,8 @@ public sealed class SweepFileParser
             return null;
         }
         foreach (var (k, _) in map.Children)
-            if (KeyOf(k) is not ("n" or "seed" or "axes"))
-                Error(k, $"unknown key '{KeyOf(k)}' in random block", "A random block has n, seed and axes");
+            if (KeyOf(k) is not ("n" or "seed" or "axes" or ReplicatesKey))
+                Error(k, $"unknown key '{KeyOf(k)}' in random block", "A random block has n, seed, axes and optionally replicates");
         var count = IntegerOf(map, "n", 1, 1_000_000, required: true);
         var seed = IntegerOf(map, "seed", 0, int.MaxValue, required: false) ?? 0;
         var axesNode = Child(map, "axes");

@@ -21,6 +21,12 @@ public sealed record AnalysisJob(
     public bool IsBaseline => Diff.Count == 0;
 
     public SampleSummary ScoreSummary { get; } = SampleSummary.Of(Scores);
+
+    /// <summary>The loss of the job's last logged step; null without one.</summary>
+    public double? FinalLoss { get; init; }
+
+    /// <summary>The label of the first of the job's seed replicates; null when the sweep trains it with one seed.</summary>
+    public string? ReplicateGroup { get; init; }
 }
 
 /// <summary>How the jobs were laid out.</summary>
@@ -60,6 +66,12 @@ public sealed record LevelAnalysis(
 {
     /// <summary>A level needs at least 2 scores for a mean with a standard error.</summary>
     public bool HasEnoughScores => Score.N >= 2;
+
+    /// <summary>One observation per seed replicate: each scored job's mean score. The spread of these is the seed-to-seed noise.</summary>
+    public SampleSummary SeedScores { get; init; } = SampleSummary.Empty;
+
+    /// <summary>One observation per seed replicate: each job's final loss.</summary>
+    public SampleSummary SeedLoss { get; init; } = SampleSummary.Empty;
 }
 
 /// <summary>The verdict on one setting.</summary>
@@ -79,6 +91,15 @@ public sealed record SettingAnalysis(
     double? EtaSquared,
     SettingVerdict Verdict)
 {
+    /// <summary>
+    /// True when the setting's levels hold seed replicates: then the verdict compares the levels' per-seed means, so a
+    /// difference counts only when it stands out from the spread between seeds.
+    /// </summary>
+    public bool BySeeds { get; init; }
+
+    /// <summary>With seed replicates, the final loss of the levels against the spread between seeds; null without replicates.</summary>
+    public string? LossVerdict { get; init; }
+
     public bool HasEnoughData => Levels.Count(level => level.HasEnoughScores) >= 2;
 
     public LevelAnalysis? Baseline => Levels.FirstOrDefault(level => level.IsBaseline);

@@ -19,12 +19,13 @@ public static class SweepAnalyzer
     /// <param name="jobs">The sweep's distinct jobs in plan order (labels that duplicate another left out).</param>
     public static SweepAnalysis Analyze(IReadOnlyList<AnalysisJob> jobs)
     {
-        var baseline = jobs.FirstOrDefault(job => job.IsBaseline);
+        var baselines = jobs.Where(job => job.IsBaseline).ToList();
+        var baseline = baselines.FirstOrDefault();
         var keys = jobs.SelectMany(job => job.Diff.Keys).Distinct(StringComparer.Ordinal).ToList();
         var design = IsFullGrid(jobs, keys) ? DesignKind.FullGrid : DesignKind.OneFactorAtATime;
         var settings = design == DesignKind.FullGrid
             ? keys.Select(key => GridSetting(jobs, key, baseline)).ToList()
-            : OneFactorSettings(jobs, baseline);
+            : OneFactorSettings(jobs, baselines);
 
         var scored = jobs
             .Where(job => job.ScoreSummary.Mean is not null && job.TrainSeconds is > 0)
@@ -83,8 +84,10 @@ public static class SweepAnalyzer
     private static string ValueOf(AnalysisJob job, string key) =>
         job.Diff.TryGetValue(key, out var value) || job.Settings.TryGetValue(key, out value) ? value : "";
 
-    private static List<SettingAnalysis> OneFactorSettings(IReadOnlyList<AnalysisJob> jobs, AnalysisJob? baseline)
+    /// <param name="baselines">The baseline job and its seed replicates.</param>
+    private static List<SettingAnalysis> OneFactorSettings(IReadOnlyList<AnalysisJob> jobs, IReadOnlyList<AnalysisJob> baselines)
     {
+        var baseline = baselines.Count > 0 ? baselines[0] : null;
         var groups = jobs
             .Where(job => !job.IsBaseline)
             .GroupBy(job => string.Join(" + ", job.Diff.Keys.OrderBy(key => key, StringComparer.Ordinal)), StringComparer.Ordinal);
@@ -98,7 +101,7 @@ public static class SweepAnalyzer
                 .ToList();
             if (baseline is not null)
             {
-                levels.Insert(0, Level(string.Join(", ", keys.Select(key => ValueOf(baseline, key))), isBaseline: true, [baseline]));
+                levels.Insert(0, Level(string.Join(", ", keys.Select(key => ValueOf(baseline, key))), isBaseline: true, baselines));
             }
 
             settings.Add(Setting(group.Key, keys, OrderLevels(levels), etaSquared: false));
@@ -121,7 +124,11 @@ public static class SweepAnalyzer
     {
         var scores = jobs.SelectMany(job => job.Scores).ToList();
         var times = jobs.Where(job => job.State == JobState.Succeeded && job.TrainSeconds is not null).Select(job => job.TrainSeconds!.Value).ToList();
-        return new LevelAnalysis(value, isBaseline, jobs, scores, SampleSummary.Of(scores), times.Count == 0 ? null : times.Average());
+        return new LevelAnalysis(value, isBaseline, jobs, scores, SampleSummary.Of(scores), times.Count == 0 ? null : times.Average())
+        {
+            SeedScores = SampleSummary.Of(jobs.Where(job => job.ScoreSummary.Mean is not null).Select(job => job.ScoreSummary.Mean!.Value)),
+            SeedLoss = SampleSummary.Of(jobs.Where(job => job.FinalLoss is not null).Select(job => job.FinalLoss!.Value)),
+        };
     }
 
     /// <summary>Numeric levels in numeric order; any other levels keep plan order with the baseline first.</summary>
@@ -140,8 +147,49 @@ public static class SweepAnalyzer
     {
         var enough = levels.Where(level => level.HasEnoughScores).ToList();
         double? spread = enough.Count >= 2 ? enough.Max(level => level.Score.Mean!.Value) - enough.Min(level => level.Score.Mean!.Value) : null;
-        return new SettingAnalysis(name, keys, levels, spread, etaSquared && enough.Count >= 2 ? EtaSquared(levels) : null, Verdict(name, levels));
+        // With seed replicates the unit of evidence is a seed, not a preview: a level's scores from one seed share its luck.
+        var bySeeds = levels.Any(level => level.Jobs.Any(job => job.ReplicateGroup is not null));
+        var verdict = bySeeds ? SeedVerdict(name, levels, level => level.SeedScores, "scores", higherIsBetter: true) : Verdict(name, levels);
+        return new SettingAnalysis(name, keys, levels, spread, etaSquared && enough.Count >= 2 ? EtaSquared(levels) : null, verdict)
+        {
+            BySeeds = bySeeds,
+            LossVerdict = bySeeds ? SeedVerdict(name, levels, level => level.SeedLoss, "final loss", higherIsBetter: false).Text : null,
+        };
     }
+
+    /// <summary>
+    /// The verdict over seed replicates: the best level's per-seed mean (of <paramref name="measure"/>) against the
+    /// baseline's (or the runner-up's), in standard errors of the seeds' spread. Under 2 SE the difference is
+    /// "within seed noise": another seed could reverse it.
+    /// </summary>
+    private static SettingVerdict SeedVerdict(string name, IReadOnlyList<LevelAnalysis> levels, Func<LevelAnalysis, SampleSummary> measure, string what, bool higherIsBetter)
+    {
+        var enough = levels.Where(level => measure(level).N >= 2)
+            .OrderBy(level => higherIsBetter ? -measure(level).Mean!.Value : measure(level).Mean!.Value).ToList();
+        if (enough.Count < 2)
+        {
+            var short_ = levels.Select(level => $"{level.Value}: {Count(measure(level).N, "seed")}");
+            return new SettingVerdict($"{what}: insufficient data: comparing seeds needs 2 or more levels with 2 or more seeds each ({string.Join("; ", short_)})",
+                Sureness.InsufficientData, enough.FirstOrDefault(), null, null);
+        }
+
+        var best = enough[0];
+        var reference = enough.FirstOrDefault(level => level.IsBaseline && level != best) ?? enough[1];
+        var difference = MeanDifference.Between(measure(best), measure(reference))!;
+        var sureness = SurenessOf(difference);
+        var word = higherIsBetter ? "highest" : "lowest";
+        var bestName = best.IsBaseline ? $"the baseline ({best.Value})" : $"{name} = {best.Value}";
+        var versus = reference.IsBaseline ? $"the baseline {reference.Value}" : reference.Value;
+        var text = $"{what}: {bestName} is {word} ({SeedMean(measure(best))}) against {versus} ({SeedMean(measure(reference))}): "
+                   + (sureness == Sureness.NotDistinguishable
+                       ? $"within seed noise ({Gap(difference)} of the spread between seeds)"
+                       : $"a real effect, {Gap(difference)} beyond the spread between seeds ({Word(sureness)})");
+        return new SettingVerdict(text, sureness, best, reference, difference);
+    }
+
+    /// <summary>"mean ± SD over n seeds".</summary>
+    public static string SeedMean(SampleSummary seeds) => seeds.Mean is not { } mean ? "no data"
+        : seeds.StandardDeviation is { } sd ? F($"{mean:0.####} ± {sd:0.####} over {seeds.N} seeds") : F($"{mean:0.####}, 1 seed");
 
     /// <summary>η² = between-level sum of squares / total sum of squares over all individual scores; null when every score is equal.</summary>
     public static double? EtaSquared(IReadOnlyList<LevelAnalysis> levels)

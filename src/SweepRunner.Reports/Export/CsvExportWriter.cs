@@ -15,7 +15,7 @@ public static class CsvExportWriter
 {
     public static readonly IReadOnlyList<string> FixedColumns =
     [
-        "sweep", "label", "job_id", "duplicate_of", "state", "attempts", "steps_per_epoch", "total_steps", "estimated_seconds",
+        "sweep", "label", "job_id", "duplicate_of", "replicate_of", "replicate", "state", "attempts", "steps_per_epoch", "total_steps", "estimated_seconds",
         "load_seconds", "cache_seconds", "train_seconds", "sample_seconds", "save_seconds", "final_step", "final_loss",
         "score_overall", "score_count", "score_se", "score_epoch", "pairwise_rating", "pairwise_low", "pairwise_high",
         "pairwise_comparisons",
@@ -41,6 +41,8 @@ public static class CsvExportWriter
                 row.Label,
                 row.JobId,
                 row.DuplicateOfLabel ?? "",
+                row.ReplicateGroup ?? "",
+                ExportColumns.Number(row.Replicate),
                 StoredNames.Of(row.State),
                 ExportColumns.Number(row.Attempts),
                 ExportColumns.Number(row.StepsPerEpoch),

@@ -41,6 +41,8 @@ public static class JsonExportWriter
         json.WriteString("label", row.Label);
         json.WriteString("job_id", row.JobId);
         WriteNullableString(json, "duplicate_of", row.DuplicateOfLabel);
+        WriteNullableString(json, "replicate_of", row.ReplicateGroup);
+        json.WriteNumber("replicate", row.Replicate);
         json.WriteString("state", StoredNames.Of(row.State));
         json.WriteNumber("attempts", row.Attempts);
         json.WriteNumber("steps_per_epoch", row.StepsPerEpoch);

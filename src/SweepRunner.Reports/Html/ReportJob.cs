@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SweepRunner.Core.Results;
 using SweepRunner.Core.Scoring;
+using SweepRunner.Core.Settings;
 using SweepRunner.Core.Text;
 using SweepRunner.Reports.Analysis;
 
@@ -49,15 +50,22 @@ public sealed record ReportJob(ExportRow Row, JobReportDetail Detail, AnalysisJo
         return data.Export.Rows.Select(row =>
         {
             var detail = details[row.Label];
+            var diff = ReadObject(row.DiffJson);
+            // A later replicate differs from its first only in the seed derived for it: it belongs to the same level.
+            if (row.Replicate > 1) diff.Remove(SettingsCatalog.Seed);
             var analysis = new AnalysisJob(
                 row.Label,
                 row.JobId,
-                ReadObject(row.DiffJson),
+                diff,
                 ReadObject(row.SettingsJson),
                 row.State,
                 row.TotalSteps,
                 detail.TrainSeconds,
-                row.Score.Counted.Select(score => score.Value).ToList());
+                row.Score.Counted.Select(score => score.Value).ToList())
+            {
+                FinalLoss = row.FinalLoss,
+                ReplicateGroup = row.ReplicateGroup,
+            };
             return new ReportJob(row, detail, analysis);
         }).ToList();
     }

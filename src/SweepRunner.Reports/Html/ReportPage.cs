@@ -167,6 +167,8 @@ internal sealed class ReportPage(
         var setting = section.Setting;
         Line($"<h2 id=\"{Anchor(setting.Name)}\">{Encode(setting.Name)}</h2>");
         Line($"<p class=\"verdict {setting.Verdict.Sureness.ToString().ToLowerInvariant()}\"><b>Verdict ({Encode(SweepAnalyzer.Word(setting.Verdict.Sureness))}):</b> {Encode(setting.Verdict.Text)}</p>");
+        if (setting.LossVerdict is { } lossVerdict)
+            Line($"<p class=\"verdict\"><b>Over seeds:</b> {Encode(lossVerdict)}. Each level's seed replicates count as one observation each.</p>");
         var extra = new List<string>();
         if (setting.Spread is { } spread)
         {
@@ -217,7 +219,10 @@ internal sealed class ReportPage(
 
             if (level.Jobs.Count > 1)
             {
-                Line($"<tr><td colspan=\"3\"><i>level {Encode(level.Value)}</i></td><td class=\"num\">{level.Score.N}</td><td class=\"num\">{MeanText(level.Score)}</td><td colspan=\"4\"></td><td class=\"num\">{Seconds(level.MeanTrainSeconds)}</td><td></td><td></td></tr>");
+                var seeds = setting.BySeeds
+                    ? $"between seeds: score {SweepAnalyzer.SeedMean(level.SeedScores)}; final loss {SweepAnalyzer.SeedMean(level.SeedLoss)}"
+                    : "";
+                Line($"<tr><td colspan=\"3\"><i>level {Encode(level.Value)}</i></td><td class=\"num\">{level.Score.N}</td><td class=\"num\">{MeanText(level.Score)}</td><td colspan=\"4\">{Encode(seeds)}</td><td class=\"num\">{Seconds(level.MeanTrainSeconds)}</td><td></td><td></td></tr>");
             }
         }
 

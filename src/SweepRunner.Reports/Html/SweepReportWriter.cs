@@ -6,6 +6,7 @@ using SweepRunner.Reports.Charts;
 using SweepRunner.Reports.Export;
 using SweepRunner.Reports.Grids;
 using SweepRunner.Core.Results;
+using SweepRunner.Core.Settings;
 
 namespace SweepRunner.Reports.Html;
 
@@ -157,7 +158,10 @@ public static class SweepReportWriter
             var label = $"{setting.Name}: {row.Level.Value}{(row.Level.IsBaseline ? " (baseline)" : "")}";
             if (row.Level.Jobs.Count > 1)
             {
-                label += $" [{row.Job.Label}]";
+                // Seed replicates of a level sit in consecutive rows, each naming its seed.
+                label += row.Job.Analysis.ReplicateGroup is not null && row.Job.Analysis.Settings.TryGetValue(SettingsCatalog.Seed, out var seed)
+                    ? $" [{row.Job.Label}, seed {seed}]"
+                    : $" [{row.Job.Label}]";
             }
 
             var cells = epochs.Select(epoch => images.TryGetValue((row.Job.Label, epoch, GridPrompt), out var copy)

@@ -44,7 +44,10 @@ public class PlanCommandTests
         Assert.Contains("clip_skip=2", result.Out);
         Assert.Matches(@"jobs \d+, unique \d+, excluded 0, total steps \d+", result.Out);
         Assert.Contains("~50m00s (guess)", result.Out);
-        Assert.Contains("estimated 16.69 h (guess: 3 steps/s at one 512x512 image a step, scaled by batch x accumulation x pixels/512²)", result.Out);
+        // Pattern 10 trains only the 9,000 steps after pattern 3's: 9,000 steps at 3 steps/s (0.83 h) less than alone.
+        Assert.Contains("estimated 15.86 h (guess: 3 steps/s at one 512x512 image a step, scaled by batch x accumulation x pixels/512²)", result.Out);
+        Assert.Matches(@"\n  10 +max_train_epochs=40 .* 3 @ 9000", result.Out);
+        Assert.Contains("steps to train 126060 of 139580 if every job trained alone (90.3%)", result.Out);
         Assert.Contains("24 is a duplicate of 13: learning_rate has no effect (Adafactor with relative_step computes its own step size)", result.Out);
     }
 
