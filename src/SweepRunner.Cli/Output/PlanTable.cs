@@ -47,7 +47,7 @@ public static class PlanTable
         var basis = measured == unique.Count && unique.Count > 0 ? "measured speeds"
             : $"{(measured > 0 ? $"{measured} job(s) measured, the rest a " : "")}guess: {plan.Sweep.StepsPerSecond.ToString(CultureInfo.InvariantCulture)} steps/s " +
               $"at one {side}x{side} image a step, scaled by batch x accumulation x pixels/{side}²";
-        console.MarkupLine($"jobs {t.Jobs}, unique {t.UniqueJobs}, excluded {t.Excluded}, total steps {t.TotalSteps}, steps to train {t.StepsToTrain}, " +
+        console.MarkupLine($"jobs {t.Jobs}, unique {t.UniqueJobs}, excluded {t.Excluded}, total steps {t.TotalSteps}, " +
                            $"estimated {Durations.Hours(t.EstimatedSeconds)} h ({Markup.Escape(basis)})");
         if (t.StepsToTrain != t.StepsAlone)
             console.MarkupLine($"steps to train {t.StepsToTrain} of {t.StepsAlone} if every job trained alone ({Fraction(t)}): " +
