@@ -18,12 +18,4 @@ public sealed record ContinuableRuns(IReadOnlyList<EarlierRun> Available, IReadO
         var spent = finished.Select(run => run.JobId).Except(available.Select(run => run.JobId), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
         return new ContinuableRuns(available, spent);
     }
-
-    public Planner ApplyTo(Planner planner) => new()
-    {
-        SecondsPerStep = planner.SecondsPerStep,
-        ExcludedExamplesKept = planner.ExcludedExamplesKept,
-        EarlierRuns = Available,
-        SpentRuns = Spent,
-    };
 }

@@ -30,7 +30,8 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
         var sweep = SweepFileParser.Load(options.SweepFile);
         var store = await ResultsStore.OpenAsync(options.ResultsFolder, _time);
         var measured = MeasuredStepTimes.From(await store.GetSpeedSamplesAsync());
-        var plan = (await ContinuableRuns.LoadAsync(store)).ApplyTo(new Planner { SecondsPerStep = measured.SecondsPerStep }).Plan(sweep);
+        var continuable = await ContinuableRuns.LoadAsync(store);
+        var plan = new Planner { SecondsPerStep = measured.SecondsPerStep, EarlierRuns = continuable.Available, SpentRuns = continuable.Spent }.Plan(sweep);
         await store.RegisterSweepAsync(PlanRegistration.From(plan));
         // This machine's attempts are alive exactly when their job lock is held; other machines' only tell by heartbeat.
         var stale = await MarkOrphanedAttemptsInterruptedAsync(store, plan)

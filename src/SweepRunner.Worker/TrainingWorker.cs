@@ -115,8 +115,9 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
             return null;
         }
         // Its own saved state first (a resumed attempt), else the final state of the shorter job it continues, else step 0.
-        var continued = File.Exists(trainingJob.StatePath) ? null : Continuation(job, request);
-        var resumedFrom = File.Exists(trainingJob.StatePath) ? TrainingState.ReadPosition(trainingJob.StatePath).Step : continued?.Step ?? 0;
+        var ownState = File.Exists(trainingJob.StatePath);
+        var continued = ownState ? null : Continuation(job, request);
+        var resumedFrom = ownState ? TrainingState.ReadPosition(trainingJob.StatePath).Step : continued?.Step ?? 0;
         if (continued is not null) trainingJob = trainingJob with { ContinueFrom = FinalTrainingStates.PathOf(request.ResultsFolder, continued.JobId) };
 
         var attemptId = Wait(store.StartAttemptAsync(new AttemptStart(job.JobId, Environment.MachineName, Environment.ProcessId, DeviceName(device), resumedFrom)));
@@ -135,7 +136,7 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
             var dataset = TrainingDataset.Load(Dataset(job), settings);
             var trainer = new LoraTrainer(OptimizerFactory.Create, cache, _time);
             phases = trainer.PhaseTimes;
-            (outcome, error) = Train(trainer, trainingJob, job, dataset, attemptId, request, resumedFrom > 0 && continued is null, stop);
+            (outcome, error) = Train(trainer, trainingJob, job, dataset, attemptId, request, ownState, stop);
         }
         catch (TrainingDivergedException e)
         {

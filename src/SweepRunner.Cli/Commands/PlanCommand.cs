@@ -54,8 +54,12 @@ public sealed class PlanCommand(CliConsole console) : AsyncCommand<PlanCommand.S
         SweepPlan plan;
         try
         {
-            var planner = new Planner { SecondsPerStep = measured is null ? null : measured.SecondsPerStep };
-            plan = (continuable?.ApplyTo(planner) ?? planner).Plan(SweepFileParser.Load(settings.SweepFile));
+            plan = new Planner
+            {
+                SecondsPerStep = measured is null ? null : measured.SecondsPerStep,
+                EarlierRuns = continuable?.Available ?? [],
+                SpentRuns = continuable?.Spent ?? new HashSet<string>(),
+            }.Plan(SweepFileParser.Load(settings.SweepFile));
         }
         catch (SweepValidationException e)
         {

@@ -95,7 +95,8 @@ public sealed class Planner
 
             var view = SettingsEquivalence.IdentityView(effective);
             view[NumRepeats] = effective[NumRepeats] ?? CommonRepeats(dataset);
-            var id = JobIdentity.Id(JobIdentity.CanonicalText(view, dataset.Fingerprint, modelFingerprint));
+            var canonical = JobIdentity.CanonicalText(view, dataset.Fingerprint, modelFingerprint);
+            var id = JobIdentity.Id(canonical);
 
             var steps = StepsFor(dataset, effective, stepCache);
             var measuredSeconds = SecondsPerStep?.Invoke(effective);
@@ -114,7 +115,7 @@ public sealed class Planner
                 EstimateMeasured = measuredSeconds is not null,
                 ReplicateGroup = candidate.Group,
                 Replicate = candidate.Replicate,
-                PrefixKey = RunPrefix.Key(effective, view, dataset.Fingerprint, modelFingerprint),
+                PrefixKey = first is null ? RunPrefix.Key(effective, canonical) : first.PrefixKey,
             };
             if (first is null) firstById[id] = job;
             jobs.Add(job);

@@ -42,16 +42,14 @@ public static class RunPrefix
     }
 
     /// <summary>
-    /// The identity of a run without its length: the job identity's canonical text (<see cref="JobIdentity"/>) without
-    /// <c>max_train_epochs</c>, hashed. Null when the run is length-dependent and so shares nothing.
+    /// The identity of a run without its length: the job identity's canonical text (<see cref="JobIdentity.CanonicalText"/>)
+    /// without its <c>max_train_epochs</c> line, hashed. Null when the run is length-dependent and so shares nothing.
     /// </summary>
-    public static string? Key(IReadOnlyDictionary<string, object?> settings, IReadOnlyDictionary<string, object?> identityView,
-        string datasetFingerprint, string modelFingerprint)
+    public static string? Key(IReadOnlyDictionary<string, object?> settings, string canonicalText)
     {
         if (LengthDependence(settings) is not null) return null;
-        var withoutLength = new Dictionary<string, object?>(identityView, StringComparer.Ordinal);
-        withoutLength.Remove(Epochs);
-        return JobIdentity.Id("prefix\n" + JobIdentity.CanonicalText(withoutLength, datasetFingerprint, modelFingerprint));
+        var withoutLength = string.Join('\n', canonicalText.Split('\n').Where(line => !line.StartsWith(Epochs + "=", StringComparison.Ordinal)));
+        return JobIdentity.Id("prefix\n" + withoutLength);
     }
 
     /// <summary>
@@ -62,17 +60,24 @@ public static class RunPrefix
     public static IReadOnlyDictionary<string, JobContinuation> Find(IReadOnlyList<PlannedJob> jobs, IReadOnlyList<EarlierRun> earlier,
         IReadOnlySet<string>? spent = null)
     {
-        var result = new Dictionary<string, JobContinuation>(StringComparer.Ordinal);
+        // Candidates by prefix key, so a plan of many jobs compares each only with the runs it could continue.
+        var candidates = new Dictionary<string, List<(long Steps, int Rank, JobContinuation Continuation)>>(StringComparer.Ordinal);
+        void Add(string key, long steps, int rank, JobContinuation continuation)
+        {
+            if (!candidates.TryGetValue(key, out var list)) candidates[key] = list = [];
+            list.Add((steps, rank, continuation));
+        }
         var unique = jobs.Where(j => j.DuplicateOf is null && j.PrefixKey is not null).ToList();
         foreach (var job in unique)
+            if (spent?.Contains(job.Id) is not true) Add(job.PrefixKey!, job.Steps.TotalSteps, 0, new JobContinuation(job.Id, job.Label, job.Steps.TotalSteps));
+        foreach (var run in earlier) Add(run.PrefixKey, run.TotalSteps, 1, new JobContinuation(run.JobId, run.Label, run.TotalSteps, run.Sweep));
+
+        var result = new Dictionary<string, JobContinuation>(StringComparer.Ordinal);
+        foreach (var job in unique)
         {
-            JobContinuation? best = null;
-            foreach (var other in unique)
-                if (other.PrefixKey == job.PrefixKey && spent?.Contains(other.Id) is not true && other.Steps.TotalSteps < job.Steps.TotalSteps && other.Steps.TotalSteps > (best?.Step ?? 0))
-                    best = new JobContinuation(other.Id, other.Label, other.Steps.TotalSteps);
-            foreach (var run in earlier)
-                if (run.PrefixKey == job.PrefixKey && run.JobId != job.Id && run.TotalSteps < job.Steps.TotalSteps && run.TotalSteps > (best?.Step ?? 0))
-                    best = new JobContinuation(run.JobId, run.Label, run.TotalSteps, run.Sweep);
+            if (!candidates.TryGetValue(job.PrefixKey!, out var list)) continue;
+            var best = list.Where(c => c.Steps < job.Steps.TotalSteps && c.Continuation.JobId != job.Id)
+                .OrderByDescending(c => c.Steps).ThenBy(c => c.Rank).Select(c => c.Continuation).FirstOrDefault();
             if (best is not null) result[job.Id] = best;
         }
         return result;
