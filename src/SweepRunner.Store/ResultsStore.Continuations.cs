@@ -43,6 +43,20 @@ public sealed partial class ResultsStore
                           WHERE a3.job_id = @ToJobId AND m3.step = m.step);
         """;
 
+    // Per epoch, the latest attempt's figure, as for metrics.
+    private const string CopySharedValidationSql =
+        """
+        INSERT INTO validation_losses (attempt_id, epoch, step, loss, images, recorded_at)
+        SELECT @ToAttemptId, v.epoch, v.step, v.loss, v.images, v.recorded_at
+        FROM validation_losses v
+        JOIN attempts a ON a.id = v.attempt_id
+        WHERE a.job_id = @FromJobId AND v.epoch <= @UpToEpoch
+          AND v.attempt_id = (SELECT max(v2.attempt_id) FROM validation_losses v2 JOIN attempts a2 ON a2.id = v2.attempt_id
+                              WHERE a2.job_id = @FromJobId AND v2.epoch = v.epoch)
+          AND NOT EXISTS (SELECT 1 FROM validation_losses v3 JOIN attempts a3 ON a3.id = v3.attempt_id
+                          WHERE a3.job_id = @ToJobId AND v3.epoch = v.epoch);
+        """;
+
     private const string CopySharedPreviewsSql =
         """
         INSERT INTO previews (job_id, attempt_id, epoch, prompt_index, prompt, negative_prompt, seed, sampler,
@@ -83,7 +97,7 @@ public sealed partial class ResultsStore
 
     /// <summary>
     /// Gives the attempt of a job that continues <paramref name="fromJobId"/> the history of their shared part, in one
-    /// transaction: the continued job's metrics up to <paramref name="upToStep"/>, its previews up to
+    /// transaction: the continued job's metrics up to <paramref name="upToStep"/>, its validation losses and previews up to
     /// <paramref name="upToEpoch"/>, and its checkpoints before that epoch (and at it when <paramref name="withLastEpochCheckpoint"/>:
     /// the continued job's final file is the one the continuing job would have saved there). The rows name the continued
     /// job's files, which hold the same weights and images. What the continuing job already has is kept, so a second
@@ -101,9 +115,10 @@ public sealed partial class ResultsStore
                     WithLastEpoch = withLastEpochCheckpoint,
                 };
                 var metrics = await connection.ExecuteAsync(new CommandDefinition(CopySharedMetricsSql, parameters, transaction, cancellationToken: token));
+                var validation = await connection.ExecuteAsync(new CommandDefinition(CopySharedValidationSql, parameters, transaction, cancellationToken: token));
                 var previews = await connection.ExecuteAsync(new CommandDefinition(CopySharedPreviewsSql, parameters, transaction, cancellationToken: token));
                 var checkpoints = await connection.ExecuteAsync(new CommandDefinition(CopySharedCheckpointsSql, parameters, transaction, cancellationToken: token));
-                return new SharedHistory(metrics, previews, checkpoints);
+                return new SharedHistory(metrics, previews, checkpoints, validation);
             },
             cancellationToken);
 
@@ -122,4 +137,4 @@ public sealed partial class ResultsStore
 }
 
 /// <summary>How many rows of each kind a continuing job's attempt took over from the job it continues.</summary>
-public sealed record SharedHistory(int Metrics, int Previews, int Checkpoints);
+public sealed record SharedHistory(int Metrics, int Previews, int Checkpoints, int ValidationLosses);

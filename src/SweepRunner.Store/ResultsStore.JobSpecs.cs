@@ -13,10 +13,10 @@ public sealed partial class ResultsStore
         """
         INSERT INTO job_specs (sweep_id, job_id, label, settings_json, steps_per_epoch, total_steps, dataset_path, caption_extension,
                                dataset_fingerprint, base_model, sample_prompts_path, sample_prompts_text, recorded_at,
-                               prefix_key, continues_job_id, continues_step)
+                               prefix_key, continues_job_id, continues_step, validation_folder)
         VALUES (@SweepId, @JobId, @Label, @SettingsJson, @StepsPerEpoch, @TotalSteps, @DatasetPath, @CaptionExtension,
                 @DatasetFingerprint, @BaseModel, @SamplePromptsPath, @SamplePromptsText, @Now,
-                @PrefixKey, @ContinuesJobId, @ContinuesStep)
+                @PrefixKey, @ContinuesJobId, @ContinuesStep, @ValidationFolder)
         ON CONFLICT (sweep_id, job_id) DO UPDATE SET
             label               = excluded.label,
             settings_json       = excluded.settings_json,
@@ -31,7 +31,8 @@ public sealed partial class ResultsStore
             recorded_at         = excluded.recorded_at,
             prefix_key          = excluded.prefix_key,
             continues_job_id    = excluded.continues_job_id,
-            continues_step      = excluded.continues_step;
+            continues_step      = excluded.continues_step,
+            validation_folder   = excluded.validation_folder;
         """;
 
     private const string JobSpecSql =
@@ -41,6 +42,7 @@ public sealed partial class ResultsStore
                js.dataset_fingerprint AS DatasetFingerprint, js.base_model AS BaseModel,
                js.sample_prompts_path AS SamplePromptsPath, js.sample_prompts_text AS SamplePromptsText,
                js.prefix_key AS PrefixKey, js.continues_job_id AS ContinuesJobId, js.continues_step AS ContinuesStep,
+               js.validation_folder AS ValidationFolder,
                (SELECT c.label FROM job_specs c JOIN sweeps cs ON cs.id = c.sweep_id
                 WHERE c.job_id = js.continues_job_id ORDER BY c.sweep_id = js.sweep_id DESC, c.recorded_at DESC LIMIT 1) AS ContinuesLabel,
                (SELECT cs.name FROM job_specs c JOIN sweeps cs ON cs.id = c.sweep_id
@@ -85,6 +87,7 @@ public sealed partial class ResultsStore
                                 spec.PrefixKey,
                                 ContinuesJobId = spec.Continues?.JobId,
                                 ContinuesStep = spec.Continues?.Step,
+                                spec.ValidationFolder,
                             },
                             transaction,
                             cancellationToken: token));
@@ -111,6 +114,7 @@ public sealed partial class ResultsStore
                     row.SamplePromptsPath is null ? null : new SamplePromptsSnapshot(row.SamplePromptsPath, row.SamplePromptsText))
                 {
                     PrefixKey = row.PrefixKey,
+                    ValidationFolder = row.ValidationFolder,
                     Continues = row.ContinuesJobId is { } continued
                         ? new JobContinuation(continued, row.ContinuesLabel ?? continued, row.ContinuesStep ?? 0, row.ContinuesSweep == sweep.Name ? null : row.ContinuesSweep)
                         : null,
@@ -151,5 +155,7 @@ public sealed partial class ResultsStore
         public string? ContinuesLabel { get; init; }
 
         public string? ContinuesSweep { get; init; }
+
+        public string? ValidationFolder { get; init; }
     }
 }

@@ -50,6 +50,7 @@ public sealed partial class ResultsStore
                     pair => pair.Value.SelectMany(id => lossByAttempt[id]).GroupBy(row => row.Step).Select(step => step.MaxBy(row => row.AttemptId)!)
                         .OrderBy(row => row.Step).Select(row => new LossPoint(row.Step, row.Epoch, row.Loss)).ToList(),
                     StringComparer.Ordinal);
+                var validation = await ReadValidationHistoryAsync(connection, transaction, historyAttempts, attemptIds, token);
 
                 var jobs = snapshot.Entries.Select(entry =>
                 {
@@ -66,7 +67,10 @@ public sealed partial class ResultsStore
                         snapshot.AttemptsByJob[entry.JobId]
                             .Where(a => a.Outcome is { } outcome && outcome != AttemptOutcome.Succeeded)
                             .Select(a => new AttemptFailure(a.AttemptId, a.Outcome!.Value, a.ErrorText, a.EndedAt))
-                            .ToList());
+                            .ToList())
+                    {
+                        Validation = attempt is null ? [] : validation[entry.JobId],
+                    };
                 }).ToList();
                 return new SweepReportData(export, jobs);
             },

@@ -133,7 +133,7 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         {
             loadSeconds = EnsureModel(job, device);
             _modelRounded = settings[SettingsCatalog.MixedPrecision] as string is "fp16" or "bf16";
-            var dataset = TrainingDataset.Load(Dataset(job), settings);
+            var dataset = TrainingDataset.Load(Dataset(job), settings, job.ValidationFolder is { } validation ? DatasetScanner.Scan(validation, job.CaptionExtension) : null);
             var trainer = new LoraTrainer(OptimizerFactory.Create, cache, _time);
             phases = trainer.PhaseTimes;
             (outcome, error) = Train(trainer, trainingJob, job, dataset, attemptId, request, ownState, stop);
@@ -190,7 +190,7 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         var savesThere = job.Settings[SettingsCatalog.SaveEveryNEpochs] is long every && every > 0 && epoch % every == 0;
         var shared = Wait(store.CopySharedHistoryAsync(continued.JobId, attemptId, continued.Step, epoch, savesThere));
         Wait(store.AddEventAsync(EventLevel.Info,
-            $"'{job.Label}' continues '{continued.Label}' from step {continued.Step} (epoch {epoch}): {shared.Metrics} metric(s), {shared.Previews} preview(s) and {shared.Checkpoints} checkpoint(s) of the shared steps are taken over",
+            $"'{job.Label}' continues '{continued.Label}' from step {continued.Step} (epoch {epoch}): {shared.Metrics} metric(s), {shared.ValidationLosses} validation loss(es), {shared.Previews} preview(s) and {shared.Checkpoints} checkpoint(s) of the shared steps are taken over",
             job.SweepName, job.JobId));
     }
 
@@ -288,6 +288,7 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
                     ArtifactFile.Describe(request.ResultsFolder, saved.Path)));
             },
             PreviewSaved = saved => Wait(store.RecordPreviewAsync(attemptId, Preview(trainingJob, job, saved, request.ResultsFolder))),
+            Validated = loss => Wait(store.RecordValidationLossAsync(attemptId, loss)),
             PauseAfterStep = step =>
             {
                 var now = _time.GetTimestamp();

@@ -73,7 +73,7 @@ public sealed class ResultsStoreContinuationsTests
         // Up to step 4 and epoch 20, without the checkpoint at epoch 20 (as if pattern 10 did not save there).
         var shared = await store.CopySharedHistoryAsync(three.JobId, continuing, 4, 20, withLastEpochCheckpoint: false);
 
-        Assert.Equal(new SharedHistory(4, 2, 1), shared);
+        Assert.Equal(new SharedHistory(4, 2, 1, 0), shared);
         var metrics = await store.GetMetricsAsync(continuing);
         Assert.Equal([(1L, 0.5), (2L, 0.4), (3L, 0.25), (4L, 0.2)], metrics.Select(m => (m.Step, m.Loss!.Value)));
         Assert.Equal([10L, 20L], (await store.GetPreviewsAsync(ten.JobId)).Select(p => p.Image.Epoch));
@@ -83,6 +83,6 @@ public sealed class ResultsStoreContinuationsTests
 
         // A second attempt that starts from the same state again adds nothing.
         var again = await store.StartAttemptAsync(new AttemptStart(ten.JobId, "host", 1, "cpu", 4));
-        Assert.Equal(new SharedHistory(0, 0, 0), await store.CopySharedHistoryAsync(three.JobId, again, 4, 20, withLastEpochCheckpoint: false));
+        Assert.Equal(new SharedHistory(0, 0, 0, 0), await store.CopySharedHistoryAsync(three.JobId, again, 4, 20, withLastEpochCheckpoint: false));
     }
 }

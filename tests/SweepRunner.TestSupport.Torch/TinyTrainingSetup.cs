@@ -65,12 +65,14 @@ public sealed class TinyTrainingSetup : IDisposable
 
     /// <param name="clock">What the trainer's clock reads throughout the run (it stands still); <see cref="Now"/> when null.</param>
     /// <param name="job">Changes the job before it trains (e.g. what state it continues, where it keeps its final state).</param>
+    /// <param name="validationFolder">The scanned validation_data_dir, when the settings name one.</param>
     public TrainingResult Train(Dictionary<string, object?> settings, string runFolder, TrainingCallbacks? callbacks = null,
-        IReadOnlyList<SamplePrompt>? prompts = null, string? resumeFrom = null, DateTimeOffset? clock = null, Func<TrainingJob, TrainingJob>? job = null)
+        IReadOnlyList<SamplePrompt>? prompts = null, string? resumeFrom = null, DateTimeOffset? clock = null, Func<TrainingJob, TrainingJob>? job = null,
+        DatasetInfo? validationFolder = null)
     {
         var trainingJob = new TrainingJob(settings, Path.Combine(Folder.Path, runFolder), "lora", prompts ?? []) { ResumeFrom = resumeFrom };
         if (job is not null) trainingJob = job(trainingJob);
-        var dataset = TrainingDataset.Load(Info, settings);
+        var dataset = TrainingDataset.Load(Info, settings, validationFolder);
         var trainer = new LoraTrainer(OptimizerFactory.Create, Cache, new ManualTimeProvider(clock ?? Now)) { TimeZone = TimeZoneInfo.Utc };
         LastPhaseTimes = trainer.PhaseTimes;
         return trainer.Train(trainingJob, BaseModel, dataset, callbacks);

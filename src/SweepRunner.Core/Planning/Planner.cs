@@ -35,6 +35,8 @@ public sealed class Planner
         var effectiveBase = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var d in All) effectiveBase[d.Key] = d.Default;
         foreach (var (k, v) in sweep.Base) effectiveBase[k] = v;
+        // One validation seed for the whole sweep, so a swept or replicated seed does not change the held-out images or noise.
+        effectiveBase[ValidationSeed] ??= effectiveBase[Seed];
 
         var captionExtension = (string)effectiveBase[CaptionExtension]!;
         DatasetInfo dataset;
@@ -61,6 +63,7 @@ public sealed class Planner
         var reported = new HashSet<string>(StringComparer.Ordinal);
         var promptFiles = new HashSet<string>(StringComparer.Ordinal);
         var promptErrors = new List<SweepError>();
+        var validationChecks = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var candidate in Replicated(Candidates(sweep, effectiveBase), effectiveBase))
         {
@@ -108,6 +111,7 @@ public sealed class Planner
             var label = candidate.Label;
             for (var n = 2; !labels.Add(label); n++) label = $"{candidate.Label}#{n}";
             CheckPromptFile(sweep, effective, label, promptFiles, promptErrors, warnings);
+            CheckValidationSet(sweep, dataset, effective, label, validationChecks, promptErrors);
             var first = firstById.GetValueOrDefault(id);
             var job = new PlannedJob(id, label, candidate.Kind, effectiveBase, diff, steps, first?.Label, steps.TotalSteps * secondsPerStep)
             {
@@ -158,6 +162,36 @@ public sealed class Planner
                 "Add a prompt line, or turn previews off (sample_every_n_epochs: null and sample_at_first: false)"));
     }
 
+    /// <summary>
+    /// Checks a job's validation set once per (split, folder, seed): a folder that cannot be read, or a split that
+    /// holds out no image, would otherwise fail the job when training starts.
+    /// </summary>
+    static void CheckValidationSet(SweepDefinition sweep, DatasetInfo dataset, Dictionary<string, object?> s, string label, HashSet<string> checkedSets,
+        List<SweepError> errors)
+    {
+        if (!ValidationSet.IsOn(s)) return;
+        var folder = s[ValidationDataDir] as string;
+        if (!checkedSets.Add($"{folder}\n{SettingFormat.Format(s[ValidationSplit])}\n{ValidationSet.Seed(s)}")) return;
+        var where = new SourceMark(sweep.FilePath, 0, 0);
+        if (folder is not null)
+        {
+            try
+            {
+                DatasetScanner.Scan(sweep.Resolve(folder), (string)s[CaptionExtension]!);
+            }
+            catch (Exception e) when (e is DatasetException or IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                errors.Add(new SweepError(where, $"validation_data_dir '{folder}' of job '{label}': {e.Message}",
+                    "Give a folder in the dataset's kohya layout (<repeats>_<class>/ subfolders with images and captions), relative to the sweep file"));
+            }
+            return;
+        }
+        if (ValidationSet.Split(dataset, s).HeldOut.Count == 0)
+            errors.Add(new SweepError(where,
+                string.Create(CultureInfo.InvariantCulture, $"validation_split {SettingFormat.Format(s[ValidationSplit])} of job '{label}' holds out no image: each dataset folder keeps ceil(images × (1 − split)) for training"),
+                "Raise validation_split (a folder of N images needs at least 1/N), or give a separate validation_data_dir"));
+    }
+
     /// <summary>Prompts written into a kohya_ss config, checked with the rules and the size cap of a prompt file.</summary>
     static SamplePromptFile ImportedPromptFile(ImportedPrompts imported) =>
         System.Text.Encoding.UTF8.GetByteCount(imported.Text) > PreviewLimits.MaxPromptFileBytes
@@ -201,7 +235,8 @@ public sealed class Planner
         dataset.Folders.Select(f => f.Repeats).Distinct().Count() == 1 ? dataset.Folders[0].Repeats : null;
 
     static readonly string[] StepKeys =
-        [NumRepeats, BatchSize, GradientAccumulation, Epochs, EnableBucket, Resolution, MinBucketReso, MaxBucketReso, BucketResoSteps, SaveEveryNEpochs, SampleEveryNEpochs, SampleAtFirst];
+        [NumRepeats, BatchSize, GradientAccumulation, Epochs, EnableBucket, Resolution, MinBucketReso, MaxBucketReso, BucketResoSteps, SaveEveryNEpochs, SampleEveryNEpochs, SampleAtFirst,
+         ValidationSplit, ValidationDataDir, ValidationSeed];
 
     static StepPlan StepsFor(DatasetInfo dataset, Dictionary<string, object?> s, Dictionary<StepKey, StepPlan> cache)
     {

@@ -7,7 +7,8 @@ namespace SweepRunner.Core.Planning;
 
 /// <summary>
 /// Step arithmetic as sd-scripts does it: each image counts once per repeat in its bucket; a bucket gives
-/// ceil(items / batch size) batches; an epoch has ceil(batches / gradient accumulation) optimizer steps.
+/// ceil(items / batch size) batches; an epoch has ceil(batches / gradient accumulation) optimizer steps. Images held out
+/// for the validation loss (<see cref="ValidationSet"/>) do not count.
 /// </summary>
 public sealed record StepPlan(long BatchesPerEpoch, long StepsPerEpoch, long TotalSteps, int SavedCheckpoints, int PreviewRounds)
 {
@@ -19,7 +20,7 @@ public sealed record StepPlan(long BatchesPerEpoch, long StepsPerEpoch, long Tot
 
         var buckets = BucketsFor(s);
         var counts = new Dictionary<int, long>();
-        foreach (var folder in dataset.Folders)
+        foreach (var folder in ValidationSet.Split(dataset, s).Training.Folders)
         {
             var repeats = RepeatsOf(folder, s);
             foreach (var image in folder.Images)

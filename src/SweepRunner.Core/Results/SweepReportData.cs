@@ -23,7 +23,14 @@ public sealed record JobReportDetail(
     string? Device,
     AttemptOutcome? Outcome,
     string? ErrorText,
-    IReadOnlyList<AttemptFailure> Failures);
+    IReadOnlyList<AttemptFailure> Failures)
+{
+    /// <summary>The validation losses by epoch over the attempts up to the representative one; empty without a validation set.</summary>
+    public IReadOnlyList<ValidationLoss> Validation { get; init; } = [];
+
+    /// <summary>The epoch with the lowest validation loss (the earliest of equal ones); null without a validation loss.</summary>
+    public long? BestEpoch => Validation.Where(v => v.Loss is not null).OrderBy(v => v.Loss).ThenBy(v => v.Epoch).FirstOrDefault()?.Epoch;
+}
 
 /// <summary>A preview image; <see cref="RelativePath"/> is relative to the results folder, with '/' separators.</summary>
 public sealed record ReportPreview(

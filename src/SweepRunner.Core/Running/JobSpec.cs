@@ -35,6 +35,9 @@ public sealed record JobSpec(
     /// <summary>The shorter job whose final training state this job starts from, or null to train from step 0.</summary>
     public Planning.JobContinuation? Continues { get; init; }
 
+    /// <summary>The separate validation folder (validation_data_dir, absolute), or null when the job holds out part of its dataset or has no validation set.</summary>
+    public string? ValidationFolder { get; init; }
+
     /// <summary>The preview prompts the job renders, parsed from the snapshot of the prompt file.</summary>
     /// <exception cref="FileNotFoundException">The prompt file did not exist when the sweep was planned.</exception>
     public IReadOnlyList<SamplePrompt> PreviewPrompts() => SamplePrompts switch

@@ -35,6 +35,9 @@ public static class JobSpecs
             {
                 PrefixKey = job.PrefixKey,
                 Continues = job.Continues,
+                ValidationFolder = settings[SettingsCatalog.ValidationDataDir] is string validation && Datasets.ValidationSet.IsOn(settings)
+                    ? plan.Sweep.Resolve(validation)
+                    : null,
             });
         }
         return specs;

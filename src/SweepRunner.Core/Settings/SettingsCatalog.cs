@@ -47,6 +47,10 @@ public static class SettingsCatalog
     public const string SampleAtFirst = "sample_at_first";
     public const string SamplePrompts = "sample_prompts";
     public const string SampleSampler = "sample_sampler";
+    public const string ValidationSplit = "validation_split";
+    public const string ValidationDataDir = "validation_data_dir";
+    public const string ValidateEveryNEpochs = "validate_every_n_epochs";
+    public const string ValidationSeed = "validation_seed";
     public const string OutputName = "output_name";
     public const string MaxJobMinutes = "max_job_minutes";
 
@@ -102,6 +106,10 @@ public static class SettingsCatalog
         new(SampleAtFirst, SettingType.Boolean, false, "also render previews before training"),
         new(SamplePrompts, SettingType.Text, null, "preview prompt file (kohya format), relative to the sweep file"),
         new(SampleSampler, SettingType.Choice, "ddim", "preview sampler", Choices: Samplers),
+        new(ValidationSplit, SettingType.Number, 0.0, "fraction of each dataset folder's images held out for the validation loss (chosen by validation_seed); 0 = none", 0, 0.9),
+        new(ValidationDataDir, SettingType.Text, null, "dataset folder (kohya layout) whose images are the validation set, relative to the sweep file; unset = none"),
+        new(ValidateEveryNEpochs, SettingType.Integer, null, "compute the validation loss every N epochs (and after the last); unset = every epoch", 1, 100_000),
+        new(ValidationSeed, SettingType.Integer, null, "seed of the held-out images and of the validation noise; unset = the sweep base's seed, the same for every job", 0, uint.MaxValue),
         new(OutputName, SettingType.Text, null, "LoRA file name; unset = the job label", AffectsTraining: false),
         new(MaxJobMinutes, SettingType.Number, null, "time limit of one job; unset = none", 0, 1e7, AffectsTraining: false),
     ];

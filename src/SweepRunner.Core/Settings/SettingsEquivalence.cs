@@ -43,6 +43,11 @@ public static class SettingsEquivalence
             inert[SamplePrompts] = "no previews are rendered";
             inert[SampleSampler] = "no previews are rendered";
         }
+        if (!Datasets.ValidationSet.IsOn(s))
+            foreach (var key in new[] { ValidationSplit, ValidationDataDir, ValidateEveryNEpochs, ValidationSeed })
+                inert[key] = "no validation set (validation_split and validation_data_dir unset)";
+        else if (s.GetValueOrDefault(ValidationDataDir) is not null)
+            inert[ValidationSplit] = "validation_data_dir gives the validation set";
         return inert;
     }
 

@@ -21,8 +21,9 @@ public sealed class TrainingDataset
     private readonly bool _bucketed;
 
     private TrainingDataset(DatasetInfo info, IReadOnlyList<TrainingImage> images, IReadOnlyList<(int Width, int Height)> bucketSizes, int batchSize,
-        bool bucketed)
+        bool bucketed, IReadOnlyList<TrainingImage> validation)
     {
+        Validation = validation;
         _bucketed = bucketed;
         Info = info;
         Images = images;
@@ -44,6 +45,9 @@ public sealed class TrainingDataset
 
     public int BatchSize { get; }
 
+    /// <summary>The validation images (<see cref="ValidationSet"/>): held out of <see cref="Images"/>, or a separate folder's; empty without validation.</summary>
+    public IReadOnlyList<TrainingImage> Validation { get; }
+
     /// <summary>Σ over buckets of ceil(images × repeats / batch size).</summary>
     public long BatchesPerEpoch { get; }
 
@@ -53,9 +57,12 @@ public sealed class TrainingDataset
     /// <summary>Optimizer steps per epoch: ceil(batches / gradient accumulation).</summary>
     public long StepsPerEpoch(int gradientAccumulation) => StepPlan.StepsPerEpochOf(BatchesPerEpoch, gradientAccumulation);
 
-    /// <summary>Reads the images of <paramref name="info"/> for a job's <paramref name="settings"/>.</summary>
+    /// <summary>
+    /// Reads the images of <paramref name="info"/> for a job's <paramref name="settings"/>, less those validation_split
+    /// holds out, and the validation images: the held-out ones, or all of <paramref name="validationFolder"/>.
+    /// </summary>
     /// <exception cref="TrainingDataException">An image cannot be decoded; the message names it.</exception>
-    public static TrainingDataset Load(DatasetInfo info, IReadOnlyDictionary<string, object?> settings)
+    public static TrainingDataset Load(DatasetInfo info, IReadOnlyDictionary<string, object?> settings, DatasetInfo? validationFolder = null)
     {
         ArgumentNullException.ThrowIfNull(info);
         ArgumentNullException.ThrowIfNull(settings);
@@ -64,20 +71,21 @@ public sealed class TrainingDataset
         var buckets = StepPlan.BucketsFor(settings);
         IReadOnlyList<(int, int)> sizes = buckets?.Resolutions ?? [StepPlan.ResolutionOf(settings)];
 
-        var images = new List<TrainingImage>();
-        foreach (var folder in info.Folders)
-        foreach (var image in folder.Images)
+        var (training, heldOut) = ValidationSet.Split(info, settings);
+        TrainingImage Read(string root, DatasetFolder folder, DatasetImage image, int repeats)
         {
-            var repeats = StepPlan.RepeatsOf(folder, settings);
-            var path = Path.Combine(info.Path, image.RelativePath);
+            var path = Path.Combine(root, image.RelativePath);
             int w, h;
             using (var decoded = ImageLoader.Decode(path))
                 (w, h) = (decoded.Width, decoded.Height);
             var caption = string.IsNullOrWhiteSpace(image.Caption) ? folder.ClassTokens : image.Caption;
-            images.Add(new TrainingImage(path, folder.Name, repeats, caption, w, h, HashFile(path),
-                buckets?.Select(w, h) ?? 0));
+            return new TrainingImage(path, folder.Name, repeats, caption, w, h, HashFile(path), buckets?.Select(w, h) ?? 0);
         }
-        return new TrainingDataset(info, images, sizes, batchSize, buckets is not null);
+        var images = training.Folders.SelectMany(folder => folder.Images.Select(image => Read(info.Path, folder, image, StepPlan.RepeatsOf(folder, settings)))).ToList();
+        var validation = validationFolder is not null && ValidationSet.IsOn(settings)
+            ? ValidationSet.AllOf(validationFolder).Select(v => Read(validationFolder.Path, v.Folder, v.Image, 1)).ToList()
+            : heldOut.Select(v => Read(info.Path, v.Folder, v.Image, 1)).ToList();
+        return new TrainingDataset(info, images, sizes, batchSize, buckets is not null, validation);
     }
 
     /// <summary>

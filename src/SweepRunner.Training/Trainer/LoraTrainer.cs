@@ -1,4 +1,6 @@
 using SweepRunner.Diffusion.Model;
+using SweepRunner.Core.Datasets;
+using SweepRunner.Core.Results;
 using System.Diagnostics;
 using SweepRunner.Core.Previews;
 using SweepRunner.Training.Data;
@@ -57,6 +59,7 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
         var vaeIdentity = baseModel.VaeIdentity ?? VaeIdentity.Compute(model.Vae);
         PhaseTimes.Reset();
         var latents = PhaseTimes.Cache(() => CacheLatents(dataset, s.FlipAug, vaeIdentity, model, cancellation));
+        var validationLatents = PhaseTimes.Cache(() => CacheValidationLatents(dataset, vaeIdentity, model, cancellation));
 
         var originalDtype = model.Unet.parameters().First().dtype;
         var weightDtype = s.WeightDtype;
@@ -78,7 +81,7 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
             var groups = network.ParameterGroups(s.UnetLr, s.TextEncoderLr);
             optimizer = optimizerFactory(s.OptimizerType, groups, s.OptimizerArgs);
             var run = new Run(this, job, baseModel, dataset, s, network, optimizer, schedule, latents, noiseGenerator, dropoutGenerator,
-                callbacks, stepsPerEpoch, totalSteps, networkOptions, cancellation);
+                callbacks, stepsPerEpoch, totalSteps, networkOptions, cancellation) { ValidationLatents = validationLatents };
             return run.Execute();
         }
         finally
@@ -127,26 +130,45 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
         }
     }
 
-    /// <summary>Latents per image (index) and mirror flag, from the cache.</summary>
-    Dictionary<(int Image, bool Flip), Tensor> CacheLatents(TrainingDataset dataset, bool flipAug, string vaeIdentity,
-        StableDiffusionModel model, CancellationToken cancellation)
+    static Func<Tensor, Tensor> Encoder(StableDiffusionModel model)
     {
         var vaeDevice = model.Vae.parameters().First().device;
         var vaeDtype = model.Vae.parameters().First().dtype;
-        Tensor Encode(Tensor pixels)
+        return pixels =>
         {
             using var batch = pixels.unsqueeze(0).to(vaeDevice).to_type(vaeDtype);
             using var encoded = model.Vae.EncodeToLatents(batch);
             return encoded.squeeze(0).to_type(ScalarType.Float32).cpu();
+        };
+    }
+
+    /// <summary>Latents of the validation images (unmirrored, in their buckets), from the cache.</summary>
+    List<Tensor> CacheValidationLatents(TrainingDataset dataset, string vaeIdentity, StableDiffusionModel model, CancellationToken cancellation)
+    {
+        var encode = Encoder(model);
+        var result = new List<Tensor>(dataset.Validation.Count);
+        foreach (var image in dataset.Validation)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var (w, h) = dataset.BucketSizes[image.Bucket];
+            result.Add(latentCache.Get(image, w, h, false, vaeIdentity, encode));
         }
+        return result;
+    }
+
+    /// <summary>Latents per image (index) and mirror flag, from the cache.</summary>
+    Dictionary<(int Image, bool Flip), Tensor> CacheLatents(TrainingDataset dataset, bool flipAug, string vaeIdentity,
+        StableDiffusionModel model, CancellationToken cancellation)
+    {
+        var encode = Encoder(model);
         var result = new Dictionary<(int, bool), Tensor>();
         for (var i = 0; i < dataset.Images.Count; i++)
         {
             cancellation.ThrowIfCancellationRequested();
             var image = dataset.Images[i];
             var (w, h) = dataset.BucketSizes[image.Bucket];
-            result[(i, false)] = latentCache.Get(image, w, h, false, vaeIdentity, Encode);
-            if (flipAug) result[(i, true)] = latentCache.Get(image, w, h, true, vaeIdentity, Encode);
+            result[(i, false)] = latentCache.Get(image, w, h, false, vaeIdentity, encode);
+            if (flipAug) result[(i, true)] = latentCache.Get(image, w, h, true, vaeIdentity, encode);
         }
         return result;
     }
@@ -168,6 +190,9 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
         readonly string _settingsHash = TrainingState.SettingsHash(job.Settings);
         // The schedule scales each group's configured rate; the optimizer's groups hold the rate last set, so read them once.
         readonly double[] _baseRates = optimizer.Groups.Select(group => group.LearningRate).ToArray();
+        /// <summary>Latents of <see cref="TrainingDataset.Validation"/>, in its order.</summary>
+        public IReadOnlyList<Tensor> ValidationLatents { get; init; } = [];
+
         long _step;
         long _scheduleStep;
         int _epoch = 1;
@@ -253,6 +278,7 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
             _epochLosses.Add(_epochLossCount == 0 ? double.NaN : _epochLossSum / _epochLossCount);
             _epochLossSum = 0;
             _epochLossCount = 0;
+            if (ValidationSet.IsDue(job.Settings, _epoch, s.Epochs) && dataset.Validation.Count > 0) Validate();
             if (SavesIntermediateAt(_epoch)) SaveLora(IntermediateLoraPath(_epoch), _epoch, false);
             if (s.SampleEveryNEpochs is { } m && _epoch % m == 0) RenderPreviews(_epoch);
         }
@@ -314,6 +340,57 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
             if (_scaler is not null) scaled = scaled * _scaler.Scale;
             scaled.backward();
             return value;
+        }
+
+        /// <summary>
+        /// The validation loss after this epoch: every validation image alone (so batch size cannot change the sums), its
+        /// caption as written, at each of <see cref="ValidationSet.Timesteps"/> with noise drawn from validation_seed, the
+        /// image and the timestep alone, so every job and epoch of a sweep sees the same noisy inputs; the plain MSE to
+        /// the family's target (no min-SNR weighting or noise offset, which jobs may differ in), averaged.
+        /// </summary>
+        void Validate()
+        {
+            var seed = ValidationSet.Seed(job.Settings);
+            network.SetTraining(false);
+            double sum = 0;
+            var count = 0;
+            try
+            {
+                for (var i = 0; i < dataset.Validation.Count; i++)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    var image = dataset.Validation[i];
+                    foreach (var t in ValidationSet.Timesteps)
+                    {
+                        using var scope = NewDisposeScope();
+                        using var _ = no_grad();
+                        var x0 = ValidationLatents[i].unsqueeze(0).to(_device);
+                        var tokens = tensor(baseModel.Tokenizer.Encode(image.Caption).Ids.Select(id => (long)id).ToArray(), ScalarType.Int64).view(1, -1).to(_device);
+                        var context = _model.TextEncoder.forward(tokens, s.ClipSkip);
+                        using var generator = new Generator(ValidationNoiseSeed(seed, image.ContentHash, t), CPU);
+                        var noise = randn(x0.shape, ScalarType.Float32, CPU, generator: generator).to(_device);
+                        var timesteps = tensor(new long[] { t }, ScalarType.Int64).to(_device);
+                        var family = _model.Family;
+                        var noisy = family.AddNoise(x0, noise, timesteps);
+                        var prediction = _model.Unet.forward(noisy.to_type(s.WeightDtype), timesteps, context.to_type(s.WeightDtype));
+                        var loss = (prediction.to_type(ScalarType.Float32) - family.Target(x0, noise, timesteps)).pow(2).mean().item<float>();
+                        sum += loss;
+                        count++;
+                    }
+                }
+            }
+            finally
+            {
+                network.SetTraining(true, dropoutGenerator ?? noiseGenerator);
+            }
+            callbacks.Validated?.Invoke(new ValidationLoss(_epoch, _step, sum / count, dataset.Validation.Count));
+        }
+
+        static ulong ValidationNoiseSeed(long seed, string contentHash, int timestep)
+        {
+            var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seed}/validation-noise/{contentHash}/{timestep}")));
+            return System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(hash);
         }
 
         /// <summary>Unscales, checks, clips and applies the accumulated gradients; returns the UNet group's learning rate.</summary>

@@ -26,6 +26,9 @@ public sealed class TrainingCallbacks
 
     public Action<SavedPreview>? PreviewSaved { get; init; }
 
+    /// <summary>After each epoch the validation loss is computed at (<see cref="Core.Datasets.ValidationSet.IsDue"/>).</summary>
+    public Action<Core.Results.ValidationLoss>? Validated { get; init; }
+
     /// <summary>Asked after every optimizer step: true writes the training state and ends the run (resumable).</summary>
     public Func<long, bool>? PauseAfterStep { get; init; }
 }
