@@ -53,6 +53,7 @@ public sealed partial class ResultsStore
         {
             ReplicateGroup = entry.ReplicateGroup,
             Replicate = (int)entry.Replicate,
+            Validation = snapshot.ValidationHistory(entry.JobId),
         };
     }
 }

@@ -35,12 +35,7 @@ public sealed partial class ResultsStore
                     .Select(jobId => (JobId: jobId, Attempt: snapshot.RepresentativeAttempt(jobId)))
                     .Where(pair => pair.Attempt is not null)
                     .ToDictionary(pair => pair.JobId, pair => pair.Attempt!, StringComparer.Ordinal);
-                // A job's loss curve runs over its attempts up to the representative one: a resumed attempt logs only the
-                // steps after its resume point, and a job that continues another has the shared steps in its first attempt.
-                var historyAttempts = representatives.ToDictionary(
-                    pair => pair.Key,
-                    pair => snapshot.AttemptsByJob[pair.Key].Where(a => a.AttemptId <= pair.Value.AttemptId).Select(a => a.AttemptId).ToList(),
-                    StringComparer.Ordinal);
+                var historyAttempts = representatives.ToDictionary(pair => pair.Key, pair => snapshot.HistoryAttempts(pair.Key), StringComparer.Ordinal);
                 var attemptIds = "[" + string.Join(",", historyAttempts.Values.SelectMany(ids => ids).Select(id => id.ToString(CultureInfo.InvariantCulture))) + "]";
                 var lossByAttempt = (await connection.QueryAsync<LossRow>(new CommandDefinition(
                         LossOfAttemptsSql, new { AttemptIds = attemptIds }, transaction, cancellationToken: token)))
@@ -50,7 +45,6 @@ public sealed partial class ResultsStore
                     pair => pair.Value.SelectMany(id => lossByAttempt[id]).GroupBy(row => row.Step).Select(step => step.MaxBy(row => row.AttemptId)!)
                         .OrderBy(row => row.Step).Select(row => new LossPoint(row.Step, row.Epoch, row.Loss)).ToList(),
                     StringComparer.Ordinal);
-                var validation = await ReadValidationHistoryAsync(connection, transaction, historyAttempts, attemptIds, token);
 
                 var jobs = snapshot.Entries.Select(entry =>
                 {
@@ -69,7 +63,7 @@ public sealed partial class ResultsStore
                             .Select(a => new AttemptFailure(a.AttemptId, a.Outcome!.Value, a.ErrorText, a.EndedAt))
                             .ToList())
                     {
-                        Validation = attempt is null ? [] : validation[entry.JobId],
+                        Validation = snapshot.ValidationHistory(entry.JobId),
                     };
                 }).ToList();
                 return new SweepReportData(export, jobs);

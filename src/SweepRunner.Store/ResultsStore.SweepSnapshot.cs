@@ -46,6 +46,16 @@ public sealed partial class ResultsStore
         ) last ON last.attempt_id = m.attempt_id AND last.step = m.step;
         """;
 
+    private const string ValidationOfSweepAttemptsSql =
+        """
+        SELECT attempt_id AS AttemptId, epoch AS Epoch, step AS Step, loss AS Loss, images AS Images
+        FROM validation_losses
+        WHERE attempt_id IN (
+            SELECT a.id FROM attempts a
+            WHERE a.job_id IN (SELECT job_id FROM sweep_jobs WHERE sweep_id = @SweepId))
+        ORDER BY attempt_id, epoch;
+        """;
+
     private async Task<SweepSnapshot> ReadSweepSnapshotAsync(
         SqliteConnection connection, SqliteTransaction transaction, string sweepName, CancellationToken cancellationToken)
     {
@@ -57,20 +67,42 @@ public sealed partial class ResultsStore
             AttemptsOfSweepSql, parameters, transaction, cancellationToken: cancellationToken))).Select(row => row.ToRecord()).ToList();
         var lastMetrics = (await connection.QueryAsync<LastMetricRow>(new CommandDefinition(
             LastMetricOfSweepAttemptsSql, parameters, transaction, cancellationToken: cancellationToken))).ToDictionary(row => row.AttemptId);
+        var validation = (await connection.QueryAsync<ValidationRow>(new CommandDefinition(
+            ValidationOfSweepAttemptsSql, parameters, transaction, cancellationToken: cancellationToken))).ToLookup(row => row.AttemptId);
 
         return new SweepSnapshot(
             sweep,
             entries,
             attempts.ToLookup(attempt => attempt.JobId, StringComparer.Ordinal),
-            lastMetrics);
+            lastMetrics,
+            validation);
     }
 
     private sealed record SweepSnapshot(
         SweepRow Sweep,
         IReadOnlyList<SweepEntryRow> Entries,
         ILookup<string, AttemptRecord> AttemptsByJob,
-        IReadOnlyDictionary<long, LastMetricRow> LastMetricByAttempt)
+        IReadOnlyDictionary<long, LastMetricRow> LastMetricByAttempt,
+        ILookup<long, ValidationRow> ValidationByAttempt)
     {
+        /// <summary>
+        /// The job's attempts up to its representative one, oldest first: a resumed attempt logs only what came after its
+        /// resume point, and a job that continues another has the shared part in its first attempt. Empty without an attempt.
+        /// </summary>
+        public IReadOnlyList<long> HistoryAttempts(string jobId) =>
+            RepresentativeAttempt(jobId) is { } representative
+                ? AttemptsByJob[jobId].Where(a => a.AttemptId <= representative.AttemptId).Select(a => a.AttemptId).ToList()
+                : [];
+
+        /// <summary>The job's validation losses by epoch over <see cref="HistoryAttempts"/>; where two attempts validated an epoch, the later one's.</summary>
+        public IReadOnlyList<ValidationLoss> ValidationHistory(string jobId)
+        {
+            var history = HistoryAttempts(jobId).SelectMany(id => ValidationByAttempt[id]).GroupBy(row => row.Epoch).Select(epoch => epoch.MaxBy(row => row.AttemptId)!)
+                .OrderBy(row => row.Epoch).Select(row => new ValidationLoss(row.Epoch, row.Step, row.Loss, (int)row.Images)).ToArray();
+            // The shared empty array: rows of jobs without a validation set stay equal as records.
+            return history.Length == 0 ? Array.Empty<ValidationLoss>() : history;
+        }
+
         /// <summary>The attempt whose results represent the job: its latest succeeded attempt, else its latest.</summary>
         public AttemptRecord? RepresentativeAttempt(string jobId)
         {

@@ -1,5 +1,4 @@
 using Dapper;
-using Microsoft.Data.Sqlite;
 using SweepRunner.Core.Results;
 
 namespace SweepRunner.Store;
@@ -17,14 +16,6 @@ public sealed partial class ResultsStore
             loss        = excluded.loss,
             images      = excluded.images,
             recorded_at = excluded.recorded_at;
-        """;
-
-    private const string ValidationLossesOfAttemptsSql =
-        """
-        SELECT attempt_id AS AttemptId, epoch AS Epoch, step AS Step, loss AS Loss, images AS Images
-        FROM validation_losses
-        WHERE attempt_id IN (SELECT value FROM json_each(@AttemptIds))
-        ORDER BY attempt_id, epoch;
         """;
 
     /// <summary>Records the validation loss an attempt measured after an epoch.</summary>
@@ -53,24 +44,6 @@ public sealed partial class ResultsStore
                     cancellationToken: token));
             },
             cancellationToken);
-    }
-
-    /// <summary>
-    /// Per job, the validation losses of the given attempts (oldest first) by epoch; where two attempts validated the
-    /// same epoch, the later one's figure.
-    /// </summary>
-    private static async Task<Dictionary<string, IReadOnlyList<ValidationLoss>>> ReadValidationHistoryAsync(
-        SqliteConnection connection, SqliteTransaction transaction,
-        IReadOnlyDictionary<string, List<long>> attemptsByJob, string attemptIdsJson, CancellationToken token)
-    {
-        var rows = (await connection.QueryAsync<ValidationRow>(new CommandDefinition(
-                ValidationLossesOfAttemptsSql, new { AttemptIds = attemptIdsJson }, transaction, cancellationToken: token)))
-            .ToLookup(row => row.AttemptId);
-        return attemptsByJob.ToDictionary(
-            pair => pair.Key,
-            pair => (IReadOnlyList<ValidationLoss>)pair.Value.SelectMany(id => rows[id]).GroupBy(row => row.Epoch).Select(epoch => epoch.MaxBy(row => row.AttemptId)!)
-                .OrderBy(row => row.Epoch).Select(row => new ValidationLoss(row.Epoch, row.Step, row.Loss, (int)row.Images)).ToList(),
-            StringComparer.Ordinal);
     }
 
     private sealed class ValidationRow

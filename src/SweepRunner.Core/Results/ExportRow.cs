@@ -29,6 +29,15 @@ public sealed record ExportRow(
     /// <summary>Which seed replicate the label is, from 1.</summary>
     public int Replicate { get; init; } = 1;
 
+    /// <summary>The validation losses by epoch over the attempts up to the representative one; empty without a validation set.</summary>
+    public IReadOnlyList<ValidationLoss> Validation { get; init; } = [];
+
+    /// <summary>The validation loss after the last validated epoch; null without one.</summary>
+    public double? FinalValidationLoss => Validation.Count == 0 ? null : Validation[^1].Loss;
+
+    /// <summary>The epoch with the lowest validation loss (the earliest of equal ones); null without a validation loss.</summary>
+    public long? BestEpoch => ValidationLoss.BestEpochOf(Validation);
+
     /// <summary>The mean of each scorer's counted scores.</summary>
     public IReadOnlyList<ScorerMean> Scores => Score.ByScorer;
 

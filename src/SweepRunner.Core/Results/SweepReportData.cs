@@ -29,7 +29,7 @@ public sealed record JobReportDetail(
     public IReadOnlyList<ValidationLoss> Validation { get; init; } = [];
 
     /// <summary>The epoch with the lowest validation loss (the earliest of equal ones); null without a validation loss.</summary>
-    public long? BestEpoch => Validation.Where(v => v.Loss is not null).OrderBy(v => v.Loss).ThenBy(v => v.Epoch).FirstOrDefault()?.Epoch;
+    public long? BestEpoch => ValidationLoss.BestEpochOf(Validation);
 }
 
 /// <summary>A preview image; <see cref="RelativePath"/> is relative to the results folder, with '/' separators.</summary>

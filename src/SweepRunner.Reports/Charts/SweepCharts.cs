@@ -168,6 +168,52 @@ public static class SweepCharts
         return Save(plot, pathWithoutExtension);
     }
 
+    /// <summary>
+    /// The validation loss of each job by epoch (not smoothed: the fixed timesteps and noise leave no noise to smooth), with
+    /// each job's best epoch marked by a larger point.
+    /// </summary>
+    public static ChartFile ValidationCurves(string title, IReadOnlyList<(string Name, bool IsBaseline, IReadOnlyList<ValidationLoss> Losses)> curves, string pathWithoutExtension)
+    {
+        var plot = NewPlot(title);
+        var palette = new ScottPlot.Palettes.Category10();
+        var drawn = 0;
+        for (var index = 0; index < curves.Count; index++)
+        {
+            var (name, isBaseline, losses) = curves[index];
+            var points = losses.Where(loss => loss.Loss is not null).ToList();
+            if (points.Count == 0)
+            {
+                continue;
+            }
+
+            var color = isBaseline ? Colors.Black : palette.GetColor(index);
+            var line = plot.Add.Scatter(points.Select(point => (double)point.Epoch).ToArray(), points.Select(point => point.Loss!.Value).ToArray());
+            line.Color = color;
+            line.LineWidth = isBaseline ? 3 : 2;
+            line.MarkerSize = 5;
+            line.LegendText = Shorten(name);
+            var best = points.MinBy(point => point.Loss!.Value)!;
+            var marker = plot.Add.Marker(best.Epoch, best.Loss!.Value);
+            marker.Color = color;
+            marker.Size = 13;
+            marker.Shape = MarkerShape.FilledDiamond;
+            drawn++;
+        }
+
+        if (drawn == 0)
+        {
+            Note(plot, "no validation loss recorded yet", 0.5, 0.5, relative: true);
+        }
+        else
+        {
+            plot.ShowLegend(Alignment.UpperRight);
+        }
+
+        plot.XLabel("epoch");
+        plot.YLabel("validation loss");
+        return Save(plot, pathWithoutExtension);
+    }
+
     /// <summary>Mean score against training time for every scored job, with the Pareto front drawn and labelled.</summary>
     public static ChartFile ScoreVersusTime(SweepAnalysis analysis, string pathWithoutExtension)
     {

@@ -17,6 +17,7 @@ public static class CsvExportWriter
     [
         "sweep", "label", "job_id", "duplicate_of", "replicate_of", "replicate", "state", "attempts", "steps_per_epoch", "total_steps", "estimated_seconds",
         "load_seconds", "cache_seconds", "train_seconds", "sample_seconds", "save_seconds", "final_step", "final_loss",
+        "validation_loss", "best_epoch",
         "score_overall", "score_count", "score_se", "score_epoch", "pairwise_rating", "pairwise_low", "pairwise_high",
         "pairwise_comparisons",
     ];
@@ -55,6 +56,8 @@ public static class CsvExportWriter
                 ExportColumns.Number(timings is null ? null : Rounding.Seconds(timings.SaveSeconds)),
                 ExportColumns.Number(row.FinalStep),
                 ExportColumns.Number(row.FinalLoss is { } loss ? Rounding.Significant(loss) : null),
+                ExportColumns.Number(row.FinalValidationLoss is { } validation ? Rounding.Significant(validation) : null),
+                ExportColumns.Number(row.BestEpoch),
                 ExportColumns.Number(row.OverallScore),
                 ExportColumns.Number(row.Score.Summary.N),
                 ExportColumns.Number(row.Score.Summary.StandardError),

@@ -67,6 +67,20 @@ public static class JsonExportWriter
 
         WriteNullableNumber(json, "final_step", row.FinalStep);
         WriteNullableNumber(json, "final_loss", row.FinalLoss is { } loss && double.IsFinite(loss) ? Rounding.Significant(loss) : null);
+        WriteNullableNumber(json, "validation_loss", row.FinalValidationLoss is { } validation && double.IsFinite(validation) ? Rounding.Significant(validation) : null);
+        WriteNullableNumber(json, "best_epoch", row.BestEpoch);
+        json.WriteStartArray("validation");
+        foreach (var point in row.Validation)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("epoch", point.Epoch);
+            json.WriteNumber("step", point.Step);
+            WriteNullableNumber(json, "loss", point.Loss is { } value && double.IsFinite(value) ? Rounding.Significant(value) : null);
+            json.WriteNumber("images", point.Images);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
         WriteNullableNumber(json, "score_overall", row.OverallScore);
         json.WriteNumber("score_count", row.Score.Summary.N);
         WriteNullableNumber(json, "score_se", row.Score.Summary.StandardError);

@@ -46,6 +46,8 @@ internal sealed class ReportPage(
 
     private readonly StringBuilder _html = new();
 
+    private readonly bool _validated = jobs.Any(job => job.Detail.Validation.Count > 0);
+
     public string Render()
     {
         Line("<!DOCTYPE html>");
@@ -200,9 +202,11 @@ internal sealed class ReportPage(
         }
 
         Charts([section.ScoreChart, section.LossChart], ["Scores by level: points are individual scores, diamonds mean ± SE, red the baseline; squares the training time (right axis)", "Training loss, EMA-smoothed"]);
+        if (section.ValidationChart is { } validationChart)
+            Charts([validationChart], ["Validation loss by epoch: the held-out images at fixed timesteps and noise, the same for every job; a diamond marks each job's best epoch"]);
 
         Line("<table><tr><th>level</th><th>job</th><th>state</th><th>n</th><th>mean ± SE</th><th>scores</th><th>epoch</th><th>other epochs (not counted)</th>"
-             + "<th>pairwise rating</th><th>training time</th><th>total steps</th><th>notes</th></tr>");
+             + $"<th>pairwise rating</th><th>training time</th><th>total steps</th>{(_validated ? "<th>validation loss (best epoch)</th>" : "")}<th>notes</th></tr>");
         foreach (var level in setting.Levels)
         {
             foreach (var job in level.Jobs)
@@ -214,7 +218,7 @@ internal sealed class ReportPage(
                      + $"<td>{string.Join(", ", job.Scores.Select(score => Number(score, "0.#")))}</td>"
                      + $"<td class=\"num\">{report.Score.Epoch?.ToString(CultureInfo.InvariantCulture) ?? "–"}</td><td>{OtherEpochsText(report.Score)}</td>"
                      + $"<td class=\"num\">{PairwiseText(report.Score.Pairwise)}</td><td class=\"num\">{Seconds(job.TrainSeconds)}</td>"
-                     + $"<td class=\"num\">{job.TotalSteps}</td><td>{string.Join("<br>", notes)}</td></tr>");
+                     + $"<td class=\"num\">{job.TotalSteps}</td>{ValidationCell(report)}<td>{string.Join("<br>", notes)}</td></tr>");
             }
 
             if (level.Jobs.Count > 1)
@@ -222,7 +226,7 @@ internal sealed class ReportPage(
                 var seeds = setting.BySeeds
                     ? $"between seeds: score {SweepAnalyzer.SeedMean(level.SeedScores)}; final loss {SweepAnalyzer.SeedMean(level.SeedLoss)}"
                     : "";
-                Line($"<tr><td colspan=\"3\"><i>level {Encode(level.Value)}</i></td><td class=\"num\">{level.Score.N}</td><td class=\"num\">{MeanText(level.Score)}</td><td colspan=\"4\">{Encode(seeds)}</td><td class=\"num\">{Seconds(level.MeanTrainSeconds)}</td><td></td><td></td></tr>");
+                Line($"<tr><td colspan=\"3\"><i>level {Encode(level.Value)}</i></td><td class=\"num\">{level.Score.N}</td><td class=\"num\">{MeanText(level.Score)}</td><td colspan=\"4\">{Encode(seeds)}</td><td class=\"num\">{Seconds(level.MeanTrainSeconds)}</td><td></td>{(_validated ? "<td></td>" : "")}<td></td></tr>");
             }
         }
 
@@ -256,7 +260,7 @@ internal sealed class ReportPage(
     {
         Line("<h2 id=\"jobs\">All jobs</h2>");
         Line("<table><tr><th>label</th><th>differs from base</th><th>state</th><th>job id</th><th>total steps</th><th>training time</th><th>final loss</th><th>n</th><th>mean ± SE</th>"
-             + "<th>epoch</th><th>pairwise rating</th><th>final previews</th></tr>");
+             + $"<th>epoch</th><th>pairwise rating</th>{(_validated ? "<th>validation loss (best epoch)</th>" : "")}<th>final previews</th></tr>");
         foreach (var job in jobs)
         {
             var diff = DiffText.Of(job.Analysis.Diff);
@@ -264,7 +268,7 @@ internal sealed class ReportPage(
             Line($"<tr{(job.Analysis.IsBaseline ? " class=\"baseline\"" : "")}><td>{Encode(job.Label)}</td><td>{Encode(diff)}</td><td>{state}</td><td><code>{Encode(job.Row.JobId[..Math.Min(16, job.Row.JobId.Length)])}</code></td>"
                  + $"<td class=\"num\">{job.Row.TotalSteps}</td><td class=\"num\">{Seconds(job.Detail.TrainSeconds)}</td><td class=\"num\">{Number(job.Row.FinalLoss, "0.0000")}</td>"
                  + $"<td class=\"num\">{job.Analysis.ScoreSummary.N}</td><td class=\"num\">{MeanText(job.Analysis.ScoreSummary)}</td>"
-                 + $"<td class=\"num\">{job.Score.Epoch?.ToString(CultureInfo.InvariantCulture) ?? "–"}</td><td class=\"num\">{PairwiseText(job.Score.Pairwise)}</td><td class=\"thumbs\">{Thumbnails(job)}</td></tr>");
+                 + $"<td class=\"num\">{job.Score.Epoch?.ToString(CultureInfo.InvariantCulture) ?? "–"}</td><td class=\"num\">{PairwiseText(job.Score.Pairwise)}</td>{(job.IsDuplicate ? (_validated ? "<td></td>" : "") : ValidationCell(job))}<td class=\"thumbs\">{Thumbnails(job)}</td></tr>");
         }
 
         Line("</table>");
@@ -289,6 +293,26 @@ internal sealed class ReportPage(
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>The last validation loss and the best epoch's (its epoch and loss); empty when the sweep has no validation set.</summary>
+    private string ValidationCell(ReportJob job)
+    {
+        if (!_validated)
+        {
+            return "";
+        }
+
+        var losses = job.Detail.Validation;
+        if (losses.Count == 0)
+        {
+            return "<td class=\"num\">–</td>";
+        }
+
+        var last = losses[^1];
+        var best = job.Detail.BestEpoch is { } epoch ? losses.First(loss => loss.Epoch == epoch) : null;
+        var bestText = best is null ? "" : $" (best {Number(best.Loss, "0.0000")} at epoch {best.Epoch.ToString(CultureInfo.InvariantCulture)})";
+        return $"<td class=\"num\">{Number(last.Loss, "0.0000")}{bestText}</td>";
     }
 
     private void Charts(IReadOnlyList<ChartFile> charts, IReadOnlyList<string> captions)

@@ -20,7 +20,8 @@ public sealed record SettingSection(
     string? GridNote,
     string? GridReference,
     ChartFile ScoreChart,
-    ChartFile LossChart);
+    ChartFile LossChart,
+    ChartFile? ValidationChart = null);
 
 /// <summary>The files of a written report, as paths relative to its folder, and where its index is.</summary>
 public sealed record ReportResult(string Folder, string IndexPath, IReadOnlyList<string> Files);
@@ -51,6 +52,7 @@ public static class SweepReportWriter
         var chartsFolder = Path.Combine(folder, "charts");
         var sections = new List<SettingSection>();
         var slugs = new HashSet<string>(StringComparer.Ordinal);
+        var validated = data.Jobs.Any(job => job.Validation.Count > 0);
         foreach (var setting in analysis.Settings)
         {
             var slug = UniqueSlug(setting.Name, slugs);
@@ -61,6 +63,14 @@ public static class SweepReportWriter
                 .ToList();
             var lossChart = SweepCharts.LossCurves($"{setting.Name}: training loss", curves, Path.Combine(chartsFolder, $"{slug}-loss"));
             files.AddRange([.. Relative(folder, scoreChart), .. Relative(folder, lossChart)]);
+            ChartFile? validationChart = null;
+            if (validated)
+            {
+                validationChart = SweepCharts.ValidationCurves($"{setting.Name}: validation loss",
+                    setting.Levels.SelectMany(level => level.Jobs.Select(job => ($"{level.Value} · {job.Label}", level.IsBaseline, byLabel[job.Label].Detail.Validation))).ToList(),
+                    Path.Combine(chartsFolder, $"{slug}-validation"));
+                files.AddRange(Relative(folder, validationChart));
+            }
 
             progress?.Report($"rendering the grid of {setting.Name}");
             var (gridPath, gridNote, gridReference) = RenderGrid(setting, byLabel, images, folder, slug);
@@ -69,7 +79,7 @@ public static class SweepReportWriter
                 files.Add(gridPath);
             }
 
-            sections.Add(new SettingSection(setting, gridPath, gridNote, gridReference, scoreChart, lossChart));
+            sections.Add(new SettingSection(setting, gridPath, gridNote, gridReference, scoreChart, lossChart, validationChart));
         }
 
         var summaryCharts = new[]

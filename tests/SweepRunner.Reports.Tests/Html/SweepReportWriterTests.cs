@@ -59,6 +59,43 @@ public sealed partial class SweepReportWriterTests
     }
 
     [Fact]
+    public async Task With_a_validation_set_each_setting_charts_the_validation_loss_and_each_job_names_its_best_epoch()
+    {
+        using var folder = new TemporaryFolder();
+        var results = Path.Combine(folder.Path, "results");
+        var store = await StudyStore.CreateAsync(results, withValidation: true);
+        var data = await store.GetSweepReportDataAsync(StudyStore.SweepName);
+
+        var report = SweepReportWriter.Write(data, results, Path.Combine(folder.Path, "report"), GeneratedAt);
+
+        Assert.Equal(
+            ["charts/learning-rate-optimizer-type-validation.png", "charts/network-alpha-validation.png", "charts/network-dim-validation.png", "charts/train-batch-size-validation.png"],
+            report.Files.Where(file => file.EndsWith("-validation.png")).Order());
+        var html = File.ReadAllText(Path.Combine(report.Folder, "index.html"));
+        Assert.Contains("<th>validation loss (best epoch)</th>", html);
+        Assert.Contains("0.2500 (best 0.2500 at epoch 2)", html);
+        // alpha-1 was best after its first epoch and worse after its last.
+        Assert.Contains("0.3300 (best 0.3100 at epoch 1)", html);
+        Assert.Contains("a diamond marks each job&#39;s best epoch", html);
+        Assert.Equal(1L, data.Jobs.Single(job => job.Label == "alpha-1").BestEpoch);
+        // The chart of network_alpha draws the three validated levels (ScottPlot writes one path per curve and marker).
+        var svg = File.ReadAllText(Path.Combine(report.Folder, "charts/network-alpha-validation.svg"));
+        Assert.Contains("validation loss", svg);
+        Assert.DoesNotContain("no validation loss recorded yet", svg);
+
+        // The data files carry the last validation loss, the best epoch and the whole history.
+        var alpha1 = JsonDocument.Parse(File.ReadAllText(Path.Combine(report.Folder, "data.json"))).RootElement.GetProperty("jobs").EnumerateArray()
+            .Single(job => job.GetProperty("label").GetString() == "alpha-1");
+        Assert.Equal(0.33, alpha1.GetProperty("validation_loss").GetDouble());
+        Assert.Equal(1, alpha1.GetProperty("best_epoch").GetInt64());
+        Assert.Equal([0.31, 0.33], alpha1.GetProperty("validation").EnumerateArray().Select(point => point.GetProperty("loss").GetDouble()));
+        var csv = File.ReadAllLines(Path.Combine(report.Folder, "data.csv"));
+        var header = csv[0].Split(',');
+        var row = csv.Single(line => line.Contains(",alpha-1,", StringComparison.Ordinal)).Split(',');
+        Assert.Equal(("0.33", "1"), (row[Array.IndexOf(header, "validation_loss")], row[Array.IndexOf(header, "best_epoch")]));
+    }
+
+    [Fact]
     public async Task Text_from_users_shows_as_text()
     {
         using var folder = new TemporaryFolder();

@@ -20,9 +20,18 @@ public static class StudyStore
 
     private const string BaseSettings = """{"learning_rate":0.001,"network_alpha":16,"network_dim":16,"optimizer_type":"AdamW"}""";
 
-    public static async Task<ResultsStore> CreateAsync(string resultsFolder, bool withScores = true, bool sampleAtFirst = false, string device = "cpu")
+    /// <summary>The validation loss of each validated job by epoch, when the study is created with a validation set.</summary>
+    public static readonly IReadOnlyDictionary<string, double[]> ValidationLosses = new Dictionary<string, double[]>
     {
-        var study = new Study(sampleAtFirst, device);
+        ["base"] = [0.30, 0.25],
+        ["alpha-1"] = [0.31, 0.33],
+        ["alpha-64"] = [0.28, 0.27],
+    };
+
+    public static async Task<ResultsStore> CreateAsync(string resultsFolder, bool withScores = true, bool sampleAtFirst = false, string device = "cpu",
+        bool withValidation = false)
+    {
+        var study = new Study(sampleAtFirst, device, withValidation);
         var store = await ResultsStore.OpenAsync(resultsFolder);
         await store.RegisterSweepAsync(new SweepRegistration(SweepName, "sweeps/study.yaml", "name: study\n",
         [
@@ -53,7 +62,7 @@ public static class StudyStore
         return store;
     }
 
-    private sealed record Study(bool SampleAtFirst, string Device);
+    private sealed record Study(bool SampleAtFirst, string Device, bool WithValidation);
 
     public static string JobId(string label) => "job-" + string.Concat(label.Where(char.IsAsciiLetterOrDigit));
 
@@ -76,6 +85,9 @@ public static class StudyStore
         await store.AddMetricsAsync(attempt, Enumerable.Range(1, 8 * epochs)
             .Select(step => new MetricPoint(step * 5, (step - 1) / 8 + 1, 0.2 / step + 0.02 * (step % 3), 1e-3, 4))
             .ToList());
+        if (study.WithValidation && ValidationLosses.TryGetValue(label, out var losses))
+            for (var epoch = 1; epoch <= losses.Length; epoch++)
+                await store.RecordValidationLossAsync(attempt, new ValidationLoss(epoch, epoch * 40, losses[epoch - 1], 2));
         for (var epoch = study.SampleAtFirst ? 0 : 1; epoch <= epochs; epoch++)
         {
             for (var prompt = 0; prompt < 2; prompt++)
