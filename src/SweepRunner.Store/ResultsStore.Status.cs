@@ -77,6 +77,7 @@ public sealed partial class ResultsStore
             ? FirstLineOf(latest.ErrorText)
             : null;
 
+        var validation = snapshot.ValidationHistory(entry.JobId);
         return new JobStatus(
             entry.Label,
             entry.JobId,
@@ -92,7 +93,11 @@ public sealed partial class ResultsStore
                 attempt.StartedAt,
                 (attempt.EndedAt ?? now) - attempt.StartedAt,
                 attempt.Outcome)).ToList(),
-            reason);
+            reason)
+        {
+            ValidationLoss = validation.Count == 0 ? null : validation[^1].Loss,
+            BestEpoch = ValidationLoss.BestEpochOf(validation),
+        };
     }
 
     private static string? FirstLineOf(string? text) =>

@@ -267,6 +267,8 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         var pending = new List<MetricPoint>();
         var averageLoss = new MovingAverageLoss((int)Math.Min(int.MaxValue, Math.Max(1, job.StepsPerEpoch)));
         var timedOut = false;
+        // This attempt's validation losses, for the best epoch shown as it goes (the report reads the job's whole history).
+        var validated = new List<ValidationLoss>();
         var callbacks = new TrainingCallbacks
         {
             Step = progress =>
@@ -288,7 +290,12 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
                     ArtifactFile.Describe(request.ResultsFolder, saved.Path)));
             },
             PreviewSaved = saved => Wait(store.RecordPreviewAsync(attemptId, Preview(trainingJob, job, saved, request.ResultsFolder))),
-            Validated = loss => Wait(store.RecordValidationLossAsync(attemptId, loss)),
+            Validated = loss =>
+            {
+                Wait(store.RecordValidationLossAsync(attemptId, loss));
+                validated.Add(loss);
+                emit(new JobValidated(job.JobId, loss.Epoch, loss.Loss, loss.Images, ValidationLoss.BestEpochOf(validated)));
+            },
             PauseAfterStep = step =>
             {
                 var now = _time.GetTimestamp();

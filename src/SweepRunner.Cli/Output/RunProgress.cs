@@ -62,6 +62,11 @@ public sealed class RunProgress(IAnsiConsole console) : IRunObserver
                 Line(string.Create(CultureInfo.InvariantCulture,
                     $"  epoch {progress.Epoch} step {progress.Step}/{progress.TotalSteps} loss {progress.Loss:0.0000} avr_loss {progress.AverageLoss:0.0000} lr {progress.LearningRate:0.###e+0} {progress.SamplesPerSecond:0.0} samples/s, job ETA {Durations.Short(double.IsNaN(jobEta) ? 0 : jobEta)}, sweep {_done}/{_total} done, ETA {Durations.Short(Math.Max(0, sweepEta))}"));
                 break;
+            case JobValidated validated:
+                var lossText = validated.Loss is { } loss ? loss.ToString("0.0000", CultureInfo.InvariantCulture) : "not a number";
+                var bestText = validated.BestEpoch is { } best ? string.Create(CultureInfo.InvariantCulture, $", best epoch so far {best}") : "";
+                Line(string.Create(CultureInfo.InvariantCulture, $"  epoch {validated.Epoch} validation loss {lossText} over {validated.Images} image(s){bestText}"));
+                break;
             case JobFinished finished:
                 _done++;
                 if (_jobs.TryGetValue(finished.JobId, out var ended)) _remainingEstimate -= ended.EstimatedSeconds;

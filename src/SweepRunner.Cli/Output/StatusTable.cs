@@ -15,15 +15,24 @@ public static class StatusTable
         var table = new Table().Border(TableBorder.Simple)
             .AddColumn("label").AddColumn("state").AddColumn(new TableColumn("progress").RightAligned())
             .AddColumn(new TableColumn("steps").RightAligned()).AddColumn("attempts").AddColumn("duplicate of").AddColumn("reason");
+        var validated = status.Jobs.Any(job => job.ValidationLoss is not null || job.BestEpoch is not null);
+        if (validated) table.AddColumn(new TableColumn("validation loss (best epoch)").RightAligned());
         foreach (var job in status.Jobs)
-            table.AddRow(
+        {
+            List<string> cells = [
                 Markup.Escape(job.Label),
                 StoredNames.Of(job.State),
                 job.DivergedAtStep is { } diverged ? $"diverged at step {diverged}" : job.Progress.ToString("0%", CultureInfo.InvariantCulture),
                 $"{job.LastStep}/{job.TotalSteps}",
                 Markup.Escape(string.Join(", ", job.Attempts.Select(a => $"{(a.Outcome is { } o ? StoredNames.Of(o) : "running")} {Durations.Short(a.Duration.TotalSeconds)}"))),
                 Markup.Escape(job.DuplicateOfLabel ?? ""),
-                Markup.Escape(job.Reason ?? ""));
+                Markup.Escape(job.Reason ?? "")];
+            if (validated)
+                cells.Add(job.ValidationLoss is { } loss
+                    ? string.Create(CultureInfo.InvariantCulture, $"{loss:0.0000}{(job.BestEpoch is { } best ? $" (e{best})" : "")}")
+                    : "");
+            table.AddRow(cells.ToArray());
+        }
         console.Write(table);
         var eta = status.EstimatedCompletion is { } at ? $", ETA {at.ToLocalTime():yyyy-MM-dd HH:mm} ({status.EtaBasis switch { EtaBasis.MeasuredSpeed => "measured speed", EtaBasis.Estimate => "planner estimate", _ => "finished" }})" : "";
         console.MarkupLine($"done {status.DoneJobs} (succeeded {status.SucceededJobs}), remaining {status.RemainingJobs}, " +

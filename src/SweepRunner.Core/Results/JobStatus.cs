@@ -22,4 +22,10 @@ public sealed record JobStatus(
     /// trainer records every step before the one whose loss or weights stopped being finite.
     /// </summary>
     public long? DivergedAtStep => State == JobState.Diverged ? LastStep + 1 : null;
+
+    /// <summary>The loss on the validation set after the last validated epoch; null without one.</summary>
+    public double? ValidationLoss { get; init; }
+
+    /// <summary>The validated epoch with the lowest validation loss so far; null without one.</summary>
+    public long? BestEpoch { get; init; }
 }

@@ -13,6 +13,7 @@ namespace SweepRunner.Core.Running;
 [JsonDerivedType(typeof(ModelLoaded), "model-loaded")]
 [JsonDerivedType(typeof(JobStarted), "job-started")]
 [JsonDerivedType(typeof(JobProgress), "progress")]
+[JsonDerivedType(typeof(JobValidated), "validated")]
 [JsonDerivedType(typeof(JobFinished), "job-finished")]
 [JsonDerivedType(typeof(JobBusy), "job-busy")]
 public abstract record WorkerMessage
@@ -45,6 +46,9 @@ public sealed record JobStarted(string JobId, string Label, long AttemptId, long
 
 /// <param name="AverageLoss">kohya's avr_loss: the mean step loss over the last epoch's worth of steps (<see cref="MovingAverageLoss"/>).</param>
 public sealed record JobProgress(string JobId, int Epoch, long Step, long TotalSteps, double Loss, double LearningRate, double SamplesPerSecond, double AverageLoss) : WorkerMessage;
+
+/// <summary>The loss on the job's validation set after <paramref name="Epoch"/>, and the best validated epoch of the job so far.</summary>
+public sealed record JobValidated(string JobId, long Epoch, double? Loss, int Images, long? BestEpoch) : WorkerMessage;
 
 /// <summary>On the line, the outcome is the store's word for it: succeeded, failed, diverged, interrupted, timed-out.</summary>
 public sealed record JobFinished(string JobId, [property: JsonConverter(typeof(OutcomeWord))] AttemptOutcome Outcome, string? Error) : WorkerMessage;

@@ -46,6 +46,14 @@ public class RunCommandValidationTests : IDisposable
         var run = CliProcess.Run(CliProcess.RepoRoot, "run", sweep, "--results", results);
         Assert.True(run.ExitCode == 0, run.Out + run.Error);
         Assert.Contains("2 succeeded", run.Out);
+        Assert.Matches(@"epoch 2 validation loss \d\.\d{4} over 4 image\(s\), best epoch so far [12]", run.Out);
+        var status = CliProcess.Run(CliProcess.RepoRoot, "status", "val", "--results", results);
+        Assert.Contains("validation loss (best epoch)", status.Out);
+        Assert.Matches(@"\d\.\d{4} \(e[12]\)", status.Out);
+        var statusJson = CliProcess.Run(CliProcess.RepoRoot, "status", "val", "--json", "--results", results);
+        using (var json = JsonDocument.Parse(statusJson.Out))
+            Assert.All(json.RootElement.GetProperty("sweeps")[0].GetProperty("jobs").EnumerateArray(),
+                job => Assert.InRange(job.GetProperty("best_epoch").GetInt64(), 1, 2));
 
         var rows = Export("val", results);
         // 16 images, a quarter held out: 12 train, batch 4, 3 steps an epoch.
