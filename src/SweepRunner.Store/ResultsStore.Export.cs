@@ -54,6 +54,7 @@ public sealed partial class ResultsStore
             ReplicateGroup = entry.ReplicateGroup,
             Replicate = (int)entry.Replicate,
             Validation = snapshot.ValidationHistory(entry.JobId),
+            AutoScores = JobAutoScoresOf(snapshot.AutoScoresByJob[entry.JobId], score.Epoch),
         };
     }
 }

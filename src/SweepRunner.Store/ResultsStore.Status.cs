@@ -97,6 +97,7 @@ public sealed partial class ResultsStore
         {
             ValidationLoss = validation.Count == 0 ? null : validation[^1].Loss,
             BestEpoch = ValidationLoss.BestEpochOf(validation),
+            AutoScores = JobAutoScoresOf(snapshot.AutoScoresByJob[entry.JobId], null),
         };
     }
 

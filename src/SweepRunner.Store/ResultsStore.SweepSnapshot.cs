@@ -69,13 +69,15 @@ public sealed partial class ResultsStore
             LastMetricOfSweepAttemptsSql, parameters, transaction, cancellationToken: cancellationToken))).ToDictionary(row => row.AttemptId);
         var validation = (await connection.QueryAsync<ValidationRow>(new CommandDefinition(
             ValidationOfSweepAttemptsSql, parameters, transaction, cancellationToken: cancellationToken))).ToLookup(row => row.AttemptId);
+        var autoScores = (await ReadAutoScoresAsync(connection, transaction, sweep.Id, cancellationToken)).ToLookup(row => row.JobId, StringComparer.Ordinal);
 
         return new SweepSnapshot(
             sweep,
             entries,
             attempts.ToLookup(attempt => attempt.JobId, StringComparer.Ordinal),
             lastMetrics,
-            validation);
+            validation,
+            autoScores);
     }
 
     private sealed record SweepSnapshot(
@@ -83,7 +85,8 @@ public sealed partial class ResultsStore
         IReadOnlyList<SweepEntryRow> Entries,
         ILookup<string, AttemptRecord> AttemptsByJob,
         IReadOnlyDictionary<long, LastMetricRow> LastMetricByAttempt,
-        ILookup<long, ValidationRow> ValidationByAttempt)
+        ILookup<long, ValidationRow> ValidationByAttempt,
+        ILookup<string, AutoScoreRow> AutoScoresByJob)
     {
         /// <summary>
         /// The job's attempts up to its representative one, oldest first: a resumed attempt logs only what came after its

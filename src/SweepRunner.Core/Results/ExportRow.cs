@@ -38,6 +38,9 @@ public sealed record ExportRow(
     /// <summary>The epoch with the lowest validation loss (the earliest of equal ones); null without a validation loss.</summary>
     public long? BestEpoch => ValidationLoss.BestEpochOf(Validation);
 
+    /// <summary>The job's automatic scores per metric and model, on the previews of its scored epoch (else its latest); empty without any.</summary>
+    public IReadOnlyList<JobAutoScore> AutoScores { get; init; } = [];
+
     /// <summary>The mean of each scorer's counted scores.</summary>
     public IReadOnlyList<ScorerMean> Scores => Score.ByScorer;
 

@@ -28,4 +28,7 @@ public sealed record JobStatus(
 
     /// <summary>The validated epoch with the lowest validation loss so far; null without one.</summary>
     public long? BestEpoch { get; init; }
+
+    /// <summary>The job's automatic scores on its latest scored previews, per metric and model; empty without any.</summary>
+    public IReadOnlyList<JobAutoScore> AutoScores { get; init; } = [];
 }

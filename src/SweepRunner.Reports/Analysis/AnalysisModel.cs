@@ -27,7 +27,26 @@ public sealed record AnalysisJob(
 
     /// <summary>The label of the first of the job's seed replicates; null when the sweep trains it with one seed.</summary>
     public string? ReplicateGroup { get; init; }
+
+    /// <summary>The job's automatic scores per metric and model; empty without any.</summary>
+    public IReadOnlyList<JobAutoScore> AutoScores { get; init; } = [];
+
+    /// <summary>Each scorer's mean of the job's counted scores.</summary>
+    public IReadOnlyDictionary<string, double> ScorerMeans { get; init; } = new Dictionary<string, double>();
 }
+
+/// <summary>One automatic score source of a sweep: a metric computed by one model (named by its file hash).</summary>
+/// <param name="Name">What the report calls it: the metric, with the model's short hash when the sweep has several models for it.</param>
+public sealed record AutoScoreSource(AutoMetric Metric, string ModelSha256, string Name)
+{
+    public JobAutoScore? Of(AnalysisJob job) => job.AutoScores.FirstOrDefault(score => score.Metric == Metric && score.ModelSha256 == ModelSha256);
+}
+
+/// <summary>A setting's verdict by one automatic score.</summary>
+public sealed record AutoVerdict(AutoScoreSource Source, SettingVerdict Verdict);
+
+/// <summary>How well an automatic score ranks the jobs as people do: Spearman's ρ over jobs with both, per scorer and pooled (Scorer null).</summary>
+public sealed record MetricAgreement(AutoScoreSource Source, string? Scorer, int Jobs, RankCorrelation? Correlation);
 
 /// <summary>How the jobs were laid out.</summary>
 public enum DesignKind
@@ -100,6 +119,9 @@ public sealed record SettingAnalysis(
     /// <summary>With seed replicates, the final loss of the levels against the spread between seeds; null without replicates.</summary>
     public string? LossVerdict { get; init; }
 
+    /// <summary>The verdict by each automatic score the sweep has, computed like the human one.</summary>
+    public IReadOnlyList<AutoVerdict> AutoVerdicts { get; init; } = [];
+
     public bool HasEnoughData => Levels.Count(level => level.HasEnoughScores) >= 2;
 
     public LevelAnalysis? Baseline => Levels.FirstOrDefault(level => level.IsBaseline);
@@ -129,5 +151,11 @@ public sealed record SweepAnalysis(
     IReadOnlyList<ScoredJob> BestByScorePerTrainingHour,
     IReadOnlyList<Recommendation> Recommendations)
 {
+    /// <summary>The automatic score sources of the sweep's jobs.</summary>
+    public IReadOnlyList<AutoScoreSource> AutoSources { get; init; } = [];
+
+    /// <summary>Per automatic score source, its agreement with the human scores, pooled first, then per scorer.</summary>
+    public IReadOnlyList<MetricAgreement> Agreements { get; init; } = [];
+
     public bool HasScores => Jobs.Any(job => job.Scores.Count > 0);
 }

@@ -23,9 +23,12 @@ public static class SweepAnalyzer
         var baseline = baselines.FirstOrDefault();
         var keys = jobs.SelectMany(job => job.Diff.Keys).Distinct(StringComparer.Ordinal).ToList();
         var design = IsFullGrid(jobs, keys) ? DesignKind.FullGrid : DesignKind.OneFactorAtATime;
-        var settings = design == DesignKind.FullGrid
+        var sources = AutoSourcesOf(jobs);
+        var settings = (design == DesignKind.FullGrid
             ? keys.Select(key => GridSetting(jobs, key, baseline)).ToList()
-            : OneFactorSettings(jobs, baselines);
+            : OneFactorSettings(jobs, baselines))
+            .Select(setting => sources.Count == 0 ? setting : setting with { AutoVerdicts = sources.Select(source => AutoVerdictOf(setting, source)).ToList() })
+            .ToList();
 
         var scored = jobs
             .Where(job => job.ScoreSummary.Mean is not null && job.TrainSeconds is > 0)
@@ -48,7 +51,47 @@ public static class SweepAnalyzer
                 .ThenBy(job => job.TrainSeconds ?? double.MaxValue)
                 .ToList(),
             scored.Where(job => job.ScorePerTrainingHour is not null).OrderByDescending(job => job.ScorePerTrainingHour).ToList(),
-            settings.SelectMany(Recommend).ToList());
+            settings.SelectMany(Recommend).ToList())
+        {
+            AutoSources = sources,
+            Agreements = sources.SelectMany(source => Agreements(jobs, source)).ToList(),
+        };
+    }
+
+    /// <summary>Every (metric, model) the jobs have scores of, by metric; a metric scored by several models names each by its short hash.</summary>
+    private static IReadOnlyList<AutoScoreSource> AutoSourcesOf(IReadOnlyList<AnalysisJob> jobs)
+    {
+        var pairs = jobs.SelectMany(job => job.AutoScores).Select(score => (score.Metric, score.ModelSha256)).Distinct().OrderBy(pair => pair.Metric)
+            .ThenBy(pair => pair.ModelSha256, StringComparer.Ordinal).ToList();
+        return pairs.Select(pair => new AutoScoreSource(pair.Metric, pair.ModelSha256,
+            pairs.Count(other => other.Metric == pair.Metric) > 1 ? $"{pair.Metric.DisplayName()} ({pair.ModelSha256[..8]})" : pair.Metric.DisplayName())).ToList();
+    }
+
+    /// <summary>
+    /// The setting's verdict by an automatic score: its preview values pooled per level (higher is better), or with seed
+    /// replicates each job's mean as one observation, against the spread between seeds.
+    /// </summary>
+    private static AutoVerdict AutoVerdictOf(SettingAnalysis setting, AutoScoreSource source)
+    {
+        SampleSummary Measure(LevelAnalysis level) => setting.BySeeds
+            ? SampleSummary.Of(level.Jobs.Select(source.Of).OfType<JobAutoScore>().Select(score => score.Mean))
+            : SampleSummary.Of(level.Jobs.Select(source.Of).OfType<JobAutoScore>().SelectMany(score => score.Values));
+        return new AutoVerdict(source, MeasureVerdict(setting.Name, setting.Levels, Measure, source.Name, higherIsBetter: true, bySeeds: setting.BySeeds,
+            setting.BySeeds ? "seed" : "preview"));
+    }
+
+    /// <summary>Spearman's ρ between the automatic score and the human scores over jobs that have both: pooled (the job's score), then per scorer.</summary>
+    private static IEnumerable<MetricAgreement> Agreements(IReadOnlyList<AnalysisJob> jobs, AutoScoreSource source)
+    {
+        var pooled = jobs.Where(job => job.ScoreSummary.Mean is not null && source.Of(job) is not null)
+            .Select(job => (source.Of(job)!.Mean, job.ScoreSummary.Mean!.Value)).ToList();
+        yield return new MetricAgreement(source, null, pooled.Count, RankCorrelation.Of(pooled));
+        foreach (var scorer in jobs.SelectMany(job => job.ScorerMeans.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            var pairs = jobs.Where(job => job.ScorerMeans.ContainsKey(scorer) && source.Of(job) is not null)
+                .Select(job => (source.Of(job)!.Mean, job.ScorerMeans[scorer])).ToList();
+            yield return new MetricAgreement(source, scorer, pairs.Count, RankCorrelation.Of(pairs));
+        }
     }
 
     /// <summary>Jobs that no other job beats on both counts: a higher score for no more time, or less time for no lower score.</summary>
@@ -162,14 +205,20 @@ public static class SweepAnalyzer
     /// baseline's (or the runner-up's), in standard errors of the seeds' spread. Under 2 SE the difference is
     /// "within seed noise": another seed could reverse it.
     /// </summary>
-    private static SettingVerdict SeedVerdict(string name, IReadOnlyList<LevelAnalysis> levels, Func<LevelAnalysis, SampleSummary> measure, string what, bool higherIsBetter)
+    private static SettingVerdict SeedVerdict(string name, IReadOnlyList<LevelAnalysis> levels, Func<LevelAnalysis, SampleSummary> measure, string what, bool higherIsBetter) =>
+        MeasureVerdict(name, levels, measure, what, higherIsBetter, bySeeds: true, "seed");
+
+    /// <param name="bySeeds">The observations are seeds: a gap under 2 SE is "within seed noise".</param>
+    /// <param name="unit">What one observation is, for the insufficient-data text.</param>
+    private static SettingVerdict MeasureVerdict(string name, IReadOnlyList<LevelAnalysis> levels, Func<LevelAnalysis, SampleSummary> measure, string what,
+        bool higherIsBetter, bool bySeeds, string unit)
     {
         var enough = levels.Where(level => measure(level).N >= 2)
             .OrderBy(level => higherIsBetter ? -measure(level).Mean!.Value : measure(level).Mean!.Value).ToList();
         if (enough.Count < 2)
         {
-            var short_ = levels.Select(level => $"{level.Value}: {Count(measure(level).N, "seed")}");
-            return new SettingVerdict($"{what}: insufficient data: comparing seeds needs 2 or more levels with 2 or more seeds each ({string.Join("; ", short_)})",
+            var short_ = levels.Select(level => $"{level.Value}: {Count(measure(level).N, unit)}");
+            return new SettingVerdict($"{what}: insufficient data: comparing levels needs 2 or more levels with 2 or more {unit}s each ({string.Join("; ", short_)})",
                 Sureness.InsufficientData, enough.FirstOrDefault(), null, null);
         }
 
@@ -180,12 +229,18 @@ public static class SweepAnalyzer
         var word = higherIsBetter ? "highest" : "lowest";
         var bestName = best.IsBaseline ? $"the baseline ({best.Value})" : $"{name} = {best.Value}";
         var versus = reference.IsBaseline ? $"the baseline {reference.Value}" : reference.Value;
-        var text = $"{what}: {bestName} is {word} ({SeedMean(measure(best))}) against {versus} ({SeedMean(measure(reference))}): "
-                   + (sureness == Sureness.NotDistinguishable
-                       ? $"within seed noise ({Gap(difference)} of the spread between seeds)"
-                       : $"a real effect, {Gap(difference)} beyond the spread between seeds ({Word(sureness)})");
+        var text = bySeeds
+            ? $"{what}: {bestName} is {word} ({SeedMean(measure(best))}) against {versus} ({SeedMean(measure(reference))}): "
+              + (sureness == Sureness.NotDistinguishable
+                  ? $"within seed noise ({Gap(difference)} of the spread between seeds)"
+                  : $"a real effect, {Gap(difference)} beyond the spread between seeds ({Word(sureness)})")
+            : $"{what}: {bestName} is {word} ({MeanOf(measure(best), unit)}) against {versus} ({MeanOf(measure(reference), unit)}): {Gap(difference)} ({Word(sureness)})";
         return new SettingVerdict(text, sureness, best, reference, difference);
     }
+
+    /// <summary>"mean ± SE over n previews".</summary>
+    private static string MeanOf(SampleSummary values, string unit) => values.Mean is not { } mean ? "no data"
+        : values.StandardError is { } se ? F($"{mean:0.####} ± {se:0.####} over {values.N} {unit}s") : F($"{mean:0.####}, 1 {unit}");
 
     /// <summary>"mean ± SD over n seeds".</summary>
     public static string SeedMean(SampleSummary seeds) => seeds.Mean is not { } mean ? "no data"

@@ -4,6 +4,7 @@ using System.Text;
 using ScottPlot;
 using SweepRunner.Reports.Analysis;
 using SweepRunner.Core.Results;
+using SweepRunner.Core.Scoring;
 
 namespace SweepRunner.Reports.Charts;
 
@@ -89,6 +90,68 @@ public static class SweepCharts
             Note(plot, "insufficient data", (setting.Levels.Count - 1) / 2.0, 92);
         }
 
+        return Save(plot, pathWithoutExtension);
+    }
+
+    /// <summary>
+    /// The automatic scores of a setting's levels: per score source, every preview's value as a point and the level's
+    /// mean ± SE, sources side by side within each level (cosine similarities, so the axis runs −1…1 at most).
+    /// </summary>
+    public static ChartFile SettingAutoScores(SettingAnalysis setting, IReadOnlyList<AutoScoreSource> sources, string pathWithoutExtension)
+    {
+        var plot = NewPlot($"{setting.Name}: automatic scores by level");
+        var palette = new ScottPlot.Palettes.Category10();
+        var width = 0.6 / Math.Max(1, sources.Count);
+        var all = new List<double>();
+        for (var s = 0; s < sources.Count; s++)
+        {
+            var source = sources[s];
+            var color = palette.GetColor(s);
+            var legend = plot.Add.Marker(double.NaN, double.NaN, MarkerShape.FilledDiamond, 11, color);
+            legend.LegendText = source.Name;
+            for (var index = 0; index < setting.Levels.Count; index++)
+            {
+                var values = setting.Levels[index].Jobs.Select(source.Of).OfType<JobAutoScore>().SelectMany(score => score.Values).ToList();
+                if (values.Count == 0)
+                {
+                    continue;
+                }
+
+                all.AddRange(values);
+                var x = index - 0.3 + width * (s + 0.5);
+                var points = plot.Add.ScatterPoints(values.Select(_ => x - width * 0.25).ToArray(), values.ToArray());
+                points.Color = color.WithAlpha(0.5);
+                points.MarkerSize = 6;
+                var summary = SampleSummary.Of(values);
+                plot.Add.Marker(x, summary.Mean!.Value, MarkerShape.FilledDiamond, 12, color);
+                if (summary.StandardError is { } se)
+                {
+                    var bar = plot.Add.ErrorBar([x], [summary.Mean!.Value], [se]);
+                    bar.Color = color;
+                    bar.LineWidth = 2;
+                }
+            }
+        }
+
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            Enumerable.Range(0, setting.Levels.Count).Select(index => (double)index).ToArray(),
+            setting.Levels.Select(level => Shorten(level.IsBaseline ? level.Value + " (baseline)" : level.Value)).ToArray());
+        plot.Axes.SetLimitsX(-0.6, setting.Levels.Count - 0.4);
+        if (all.Count == 0)
+        {
+            Note(plot, "no automatic scores yet", 0.5, 0.5, relative: true);
+        }
+        else
+        {
+            var low = all.Min();
+            var high = all.Max();
+            var pad = Math.Max(0.02, (high - low) * 0.15);
+            plot.Axes.SetLimitsY(Math.Max(-1, low - pad), Math.Min(1, high + pad));
+            plot.ShowLegend(Alignment.LowerRight);
+        }
+
+        plot.XLabel(setting.Name);
+        plot.YLabel("cosine similarity");
         return Save(plot, pathWithoutExtension);
     }
 

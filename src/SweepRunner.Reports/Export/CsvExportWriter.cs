@@ -9,7 +9,7 @@ namespace SweepRunner.Reports.Export;
 /// Writes a sweep export as RFC 4180 CSV: a header, then one record per job. Fixed columns first (the job's score
 /// as ScorePolicy defines it: <c>score_overall</c> its mean, <c>score_count</c>, <c>score_se</c> and <c>score_epoch</c>;
 /// then <c>pairwise_rating</c>, its 95% interval <c>pairwise_low</c>–<c>pairwise_high</c> and <c>pairwise_comparisons</c>), then <c>score:&lt;scorer&gt;</c> for each scorer's mean
-/// of the same counted scores, then one column per setting, named as sd-scripts names it.
+/// of the same counted scores, then <c>auto:&lt;metric&gt;</c> for each automatic score's mean, then one column per setting, named as sd-scripts names it.
 /// </summary>
 public static class CsvExportWriter
 {
@@ -29,7 +29,7 @@ public static class CsvExportWriter
         var columns = ExportColumns.Of(export);
         Rfc4180.WriteRecord(
             writer,
-            FixedColumns.Concat(columns.Scorers.Select(scorer => ScoreColumnPrefix + scorer)).Concat(columns.SettingKeys));
+            FixedColumns.Concat(columns.Scorers.Select(scorer => ScoreColumnPrefix + scorer)).Concat(columns.AutoScores.Select(column => column.Name)).Concat(columns.SettingKeys));
 
         foreach (var row in export.Rows)
         {
@@ -68,6 +68,7 @@ public static class CsvExportWriter
                 ExportColumns.Number(row.Score.Pairwise.Comparisons),
             };
             fields.AddRange(columns.Scorers.Select(scorer => means.TryGetValue(scorer, out var mean) ? ExportColumns.Number(mean) : ""));
+            fields.AddRange(columns.AutoScores.Select(column => ExportColumns.Number(column.Mean(row) is { } mean ? Rounding.Significant(mean) : null)));
             fields.AddRange(columns.SettingKeys.Select(key => settings.TryGetValue(key, out var value) ? ExportColumns.SettingText(value) : ""));
             Rfc4180.WriteRecord(writer, fields);
         }

@@ -10,6 +10,12 @@ namespace SweepRunner.Reports.Export;
 /// </summary>
 internal sealed record ExportColumns(IReadOnlyList<string> SettingKeys, IReadOnlyList<string> Scorers)
 {
+    /// <summary>
+    /// The automatic score columns: <c>auto:&lt;metric&gt;</c> per metric found, or <c>auto:&lt;metric&gt;:&lt;model hash, 8 digits&gt;</c>
+    /// for each model when several models scored one metric; each with the function that reads a row's mean.
+    /// </summary>
+    public IReadOnlyList<(string Name, Func<ExportRow, double?> Mean)> AutoScores { get; init; } = [];
+
     public static ExportColumns Of(SweepExport export)
     {
         var keys = new SortedSet<string>(StringComparer.Ordinal);
@@ -27,7 +33,15 @@ internal sealed record ExportColumns(IReadOnlyList<string> SettingKeys, IReadOnl
             }
         }
 
-        return new ExportColumns(keys.ToList(), scorers.ToList());
+        var sources = export.Rows.SelectMany(row => row.AutoScores).Select(score => (score.Metric, score.ModelSha256)).Distinct()
+            .OrderBy(source => source.Metric).ThenBy(source => source.ModelSha256, StringComparer.Ordinal).ToList();
+        var autoScores = sources.Select(source =>
+        {
+            var name = "auto:" + Core.Scoring.AutoMetrics.StoredName(source.Metric)
+                       + (sources.Count(other => other.Metric == source.Metric) > 1 ? ":" + source.ModelSha256[..8] : "");
+            return (name, (Func<ExportRow, double?>)(row => row.AutoScores.FirstOrDefault(score => score.Metric == source.Metric && score.ModelSha256 == source.ModelSha256)?.Mean));
+        }).ToList();
+        return new ExportColumns(keys.ToList(), scorers.ToList()) { AutoScores = autoScores };
     }
 
     /// <summary>A row's settings by key, as JSON values.</summary>

@@ -90,6 +90,19 @@ public static class JsonExportWriter
         WriteNullableNumber(json, "pairwise_high", row.Score.Pairwise.High);
         json.WriteNumber("pairwise_comparisons", row.Score.Pairwise.Comparisons);
 
+        json.WriteStartArray("auto_scores");
+        foreach (var auto in row.AutoScores)
+        {
+            json.WriteStartObject();
+            json.WriteString("metric", Core.Scoring.AutoMetrics.StoredName(auto.Metric));
+            json.WriteString("model_sha256", auto.ModelSha256);
+            json.WriteNumber("epoch", auto.Epoch);
+            json.WriteNumber("mean", Rounding.Significant(auto.Mean));
+            json.WriteNumber("previews", auto.Previews);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
         json.WriteStartObject("scores");
         foreach (var score in row.Scores)
         {

@@ -65,6 +65,8 @@ public sealed record ReportJob(ExportRow Row, JobReportDetail Detail, AnalysisJo
             {
                 FinalLoss = row.FinalLoss,
                 ReplicateGroup = row.ReplicateGroup,
+                AutoScores = row.AutoScores,
+                ScorerMeans = row.Scores.ToDictionary(score => score.Scorer, score => score.Mean, StringComparer.Ordinal),
             };
             return new ReportJob(row, detail, analysis);
         }).ToList();

@@ -48,6 +48,8 @@ internal sealed class ReportPage(
 
     private readonly bool _validated = jobs.Any(job => job.Detail.Validation.Count > 0);
 
+    private readonly bool _autoScored = analysis.AutoSources.Count > 0;
+
     public string Render()
     {
         Line("<!DOCTYPE html>");
@@ -64,6 +66,7 @@ internal sealed class ReportPage(
              + "<a href=\"data.csv\">data.csv</a> · <a href=\"data.json\">data.json</a></p>");
         Navigation();
         Summary();
+        Agreement();
         foreach (var section in sections)
         {
             Setting(section);
@@ -87,8 +90,41 @@ internal sealed class ReportPage(
             Line($"<li><a href=\"#{Anchor(section.Setting.Name)}\">{Encode(section.Setting.Name)}</a> <span class=\"muted\">({Encode(SweepAnalyzer.Word(section.Setting.Verdict.Sureness))})</span></li>");
         }
 
+        if (analysis.AutoSources.Count > 0)
+        {
+            Line("<li><a href=\"#agreement\">Automatic scores against people</a></li>");
+        }
+
         Line("<li><a href=\"#failures\">Failures and divergences</a></li><li><a href=\"#jobs\">All jobs</a></li>");
         Line("</ul></nav>");
+    }
+
+    /// <summary>Per automatic score, Spearman's ρ with the human scores over jobs: pooled, then per scorer.</summary>
+    private void Agreement()
+    {
+        if (analysis.AutoSources.Count == 0)
+        {
+            return;
+        }
+
+        Line("<h2 id=\"agreement\">Automatic scores against people</h2>");
+        Line("<p>Spearman's rank correlation over jobs between each automatic score (the mean over a job's scored previews) and the human scores "
+             + "(the job's score, then each scorer's mean), with a 95% interval (Fisher's z, Bonett–Wright standard error). "
+             + "A metric whose interval stays well above 0 ranks these jobs as the people did, on this subject; one whose interval spans 0 cannot stand in for them.</p>");
+        Line("<table><tr><th>automatic score</th><th>model</th><th>against</th><th>jobs</th><th>ρ</th><th>95% interval</th></tr>");
+        foreach (var agreement in analysis.Agreements)
+        {
+            var correlation = agreement.Correlation;
+            var rho = correlation is null ? "–" : Number(correlation.Rho, "0.00");
+            var interval = correlation?.Low is { } low && correlation.High is { } high
+                ? $"{Number(low, "0.00")} to {Number(high, "0.00")}"
+                : agreement.Jobs < 4 ? "needs 4 or more jobs" : "–";
+            Line($"<tr><td>{Encode(agreement.Source.Name)}</td><td><code>{Encode(agreement.Source.ModelSha256[..12])}</code></td>"
+                 + $"<td>{(agreement.Scorer is null ? "all scorers (the job's score)" : Encode(agreement.Scorer))}</td><td class=\"num\">{agreement.Jobs}</td>"
+                 + $"<td class=\"num\">{rho}</td><td class=\"num\">{interval}</td></tr>");
+        }
+
+        Line("</table>");
     }
 
     private void Summary()
@@ -171,6 +207,8 @@ internal sealed class ReportPage(
         Line($"<p class=\"verdict {setting.Verdict.Sureness.ToString().ToLowerInvariant()}\"><b>Verdict ({Encode(SweepAnalyzer.Word(setting.Verdict.Sureness))}):</b> {Encode(setting.Verdict.Text)}</p>");
         if (setting.LossVerdict is { } lossVerdict)
             Line($"<p class=\"verdict\"><b>Over seeds:</b> {Encode(lossVerdict)}. Each level's seed replicates count as one observation each.</p>");
+        foreach (var auto in setting.AutoVerdicts)
+            Line($"<p class=\"verdict {auto.Verdict.Sureness.ToString().ToLowerInvariant()}\"><b>By {Encode(auto.Source.Name)} ({Encode(SweepAnalyzer.Word(auto.Verdict.Sureness))}):</b> {Encode(auto.Verdict.Text)}</p>");
         var extra = new List<string>();
         if (setting.Spread is { } spread)
         {
@@ -202,11 +240,13 @@ internal sealed class ReportPage(
         }
 
         Charts([section.ScoreChart, section.LossChart], ["Scores by level: points are individual scores, diamonds mean ± SE, red the baseline; squares the training time (right axis)", "Training loss, EMA-smoothed"]);
+        if (section.AutoScoreChart is { } autoChart)
+            Charts([autoChart], ["Automatic scores by level: points are previews, diamonds mean ± SE, one colour per score"]);
         if (section.ValidationChart is { } validationChart)
             Charts([validationChart], ["Validation loss by epoch: the held-out images at fixed timesteps and noise, the same for every job; a diamond marks each job's best epoch"]);
 
         Line("<table><tr><th>level</th><th>job</th><th>state</th><th>n</th><th>mean ± SE</th><th>scores</th><th>epoch</th><th>other epochs (not counted)</th>"
-             + $"<th>pairwise rating</th><th>training time</th><th>total steps</th>{(_validated ? "<th>validation loss (best epoch)</th>" : "")}<th>notes</th></tr>");
+             + $"<th>pairwise rating</th><th>training time</th><th>total steps</th>{(_validated ? "<th>validation loss (best epoch)</th>" : "")}{(_autoScored ? "<th>automatic scores</th>" : "")}<th>notes</th></tr>");
         foreach (var level in setting.Levels)
         {
             foreach (var job in level.Jobs)
@@ -218,7 +258,7 @@ internal sealed class ReportPage(
                      + $"<td>{string.Join(", ", job.Scores.Select(score => Number(score, "0.#")))}</td>"
                      + $"<td class=\"num\">{report.Score.Epoch?.ToString(CultureInfo.InvariantCulture) ?? "–"}</td><td>{OtherEpochsText(report.Score)}</td>"
                      + $"<td class=\"num\">{PairwiseText(report.Score.Pairwise)}</td><td class=\"num\">{Seconds(job.TrainSeconds)}</td>"
-                     + $"<td class=\"num\">{job.TotalSteps}</td>{ValidationCell(report)}<td>{string.Join("<br>", notes)}</td></tr>");
+                     + $"<td class=\"num\">{job.TotalSteps}</td>{ValidationCell(report)}{AutoScoreCell(job)}<td>{string.Join("<br>", notes)}</td></tr>");
             }
 
             if (level.Jobs.Count > 1)
@@ -226,7 +266,7 @@ internal sealed class ReportPage(
                 var seeds = setting.BySeeds
                     ? $"between seeds: score {SweepAnalyzer.SeedMean(level.SeedScores)}; final loss {SweepAnalyzer.SeedMean(level.SeedLoss)}"
                     : "";
-                Line($"<tr><td colspan=\"3\"><i>level {Encode(level.Value)}</i></td><td class=\"num\">{level.Score.N}</td><td class=\"num\">{MeanText(level.Score)}</td><td colspan=\"4\">{Encode(seeds)}</td><td class=\"num\">{Seconds(level.MeanTrainSeconds)}</td><td></td>{(_validated ? "<td></td>" : "")}<td></td></tr>");
+                Line($"<tr><td colspan=\"3\"><i>level {Encode(level.Value)}</i></td><td class=\"num\">{level.Score.N}</td><td class=\"num\">{MeanText(level.Score)}</td><td colspan=\"4\">{Encode(seeds)}</td><td class=\"num\">{Seconds(level.MeanTrainSeconds)}</td><td></td>{(_validated ? "<td></td>" : "")}{(_autoScored ? "<td></td>" : "")}<td></td></tr>");
             }
         }
 
@@ -293,6 +333,18 @@ internal sealed class ReportPage(
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>The job's automatic scores, "CLIP-I 0.812 · DINO 0.654"; empty when the sweep has none.</summary>
+    private string AutoScoreCell(AnalysisJob job)
+    {
+        if (!_autoScored)
+        {
+            return "";
+        }
+
+        var parts = analysis.AutoSources.Select(source => source.Of(job) is { } score ? $"{Encode(source.Name)} {Number(score.Mean, "0.000")}" : null).OfType<string>().ToList();
+        return $"<td class=\"num\">{(parts.Count == 0 ? "–" : string.Join(" · ", parts))}</td>";
     }
 
     /// <summary>The last validation loss and the best epoch's (its epoch and loss); empty when the sweep has no validation set.</summary>

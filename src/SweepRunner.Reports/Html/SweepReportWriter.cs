@@ -21,7 +21,8 @@ public sealed record SettingSection(
     string? GridReference,
     ChartFile ScoreChart,
     ChartFile LossChart,
-    ChartFile? ValidationChart = null);
+    ChartFile? ValidationChart = null,
+    ChartFile? AutoScoreChart = null);
 
 /// <summary>The files of a written report, as paths relative to its folder, and where its index is.</summary>
 public sealed record ReportResult(string Folder, string IndexPath, IReadOnlyList<string> Files);
@@ -72,6 +73,13 @@ public static class SweepReportWriter
                 files.AddRange(Relative(folder, validationChart));
             }
 
+            ChartFile? autoChart = null;
+            if (analysis.AutoSources.Count > 0)
+            {
+                autoChart = SweepCharts.SettingAutoScores(setting, analysis.AutoSources, Path.Combine(chartsFolder, $"{slug}-auto-scores"));
+                files.AddRange(Relative(folder, autoChart));
+            }
+
             progress?.Report($"rendering the grid of {setting.Name}");
             var (gridPath, gridNote, gridReference) = RenderGrid(setting, byLabel, images, folder, slug);
             if (gridPath is not null)
@@ -79,7 +87,7 @@ public static class SweepReportWriter
                 files.Add(gridPath);
             }
 
-            sections.Add(new SettingSection(setting, gridPath, gridNote, gridReference, scoreChart, lossChart, validationChart));
+            sections.Add(new SettingSection(setting, gridPath, gridNote, gridReference, scoreChart, lossChart, validationChart, autoChart));
         }
 
         var summaryCharts = new[]

@@ -96,6 +96,37 @@ public sealed partial class SweepReportWriterTests
     }
 
     [Fact]
+    public async Task Automatic_scores_get_verdicts_charts_columns_and_their_agreement_with_the_people()
+    {
+        using var folder = new TemporaryFolder();
+        var results = Path.Combine(folder.Path, "results");
+        var store = await StudyStore.CreateAsync(results, withAutoScores: true);
+        var data = await store.GetSweepReportDataAsync(StudyStore.SweepName);
+
+        var report = SweepReportWriter.Write(data, results, Path.Combine(folder.Path, "report"), GeneratedAt);
+
+        Assert.Equal(4, report.Files.Count(file => file.EndsWith("-auto-scores.png")));
+        var html = File.ReadAllText(Path.Combine(report.Folder, "index.html"));
+        Assert.Contains("<h2 id=\"agreement\">Automatic scores against people</h2>", html);
+        // Over lion (0), alpha-1 (60), base (85), alpha-64 (86): CLIP-I ranks them alike, DINO as 2, 4, 3, 1 (ρ = 1 − 6·14 / (4·15)).
+        Assert.Matches(@"<td>CLIP-I</td><td><code>cccccccccccc</code></td><td>all scorers \(the job's score\)</td><td class=""num"">4</td><td class=""num"">1.00</td>", html);
+        Assert.Matches(@"<td>DINO</td><td><code>dddddddddddd</code></td><td>all scorers \(the job's score\)</td><td class=""num"">4</td><td class=""num"">-0.40</td><td class=""num"">-0.\d\d to 0.\d\d</td>", html);
+        Assert.Contains("needs 4 or more jobs", html);
+        Assert.Contains("<b>By CLIP-I (", html);
+        Assert.Contains("CLIP-I: network_alpha = 64 is highest (0.82 ± 0.01 over 2 previews) against the baseline 16 (0.8 ± 0.01 over 2 previews)", System.Net.WebUtility.HtmlDecode(html));
+        Assert.Contains("CLIP-I 0.800 · DINO 0.600", html);
+
+        var csv = File.ReadAllLines(Path.Combine(report.Folder, "data.csv"));
+        var header = csv[0].Split(',');
+        var baseRow = csv.Single(line => line.Contains(",base,", StringComparison.Ordinal)).Split(',');
+        Assert.Equal(("0.8", "0.6"), (baseRow[Array.IndexOf(header, "auto:clip-i")], baseRow[Array.IndexOf(header, "auto:dino")]));
+        var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(report.Folder, "data.json"))).RootElement.GetProperty("jobs").EnumerateArray()
+            .Single(job => job.GetProperty("label").GetString() == "base").GetProperty("auto_scores");
+        Assert.Equal([("clip-i", 0.8, 2), ("dino", 0.6, 2)],
+            json.EnumerateArray().Select(score => (score.GetProperty("metric").GetString(), score.GetProperty("mean").GetDouble(), score.GetProperty("previews").GetInt32())));
+    }
+
+    [Fact]
     public async Task Text_from_users_shows_as_text()
     {
         using var folder = new TemporaryFolder();

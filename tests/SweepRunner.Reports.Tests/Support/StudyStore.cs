@@ -3,6 +3,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SweepRunner.Store;
 using SweepRunner.Core.Results;
+using SweepRunner.Core.Scoring;
 
 namespace SweepRunner.Reports.Tests.Support;
 
@@ -28,8 +29,20 @@ public static class StudyStore
         ["alpha-64"] = [0.28, 0.27],
     };
 
+    /// <summary>The models of the automatic scores, when the study is created with them.</summary>
+    public static readonly string ClipModel = new('c', 64), DinoModel = new('d', 64);
+
+    /// <summary>Each job's automatic scores by metric: its final previews score the value ∓ 0.01 (prompt 0, prompt 1).</summary>
+    public static readonly IReadOnlyDictionary<string, (double ClipI, double Dino)> AutoScores = new Dictionary<string, (double, double)>
+    {
+        ["base"] = (0.80, 0.60),
+        ["alpha-1"] = (0.70, 0.65),
+        ["alpha-64"] = (0.82, 0.50),
+        ["<i>lion</i>"] = (0.30, 0.55),
+    };
+
     public static async Task<ResultsStore> CreateAsync(string resultsFolder, bool withScores = true, bool sampleAtFirst = false, string device = "cpu",
-        bool withValidation = false)
+        bool withValidation = false, bool withAutoScores = false)
     {
         var study = new Study(sampleAtFirst, device, withValidation);
         var store = await ResultsStore.OpenAsync(resultsFolder);
@@ -50,6 +63,21 @@ public static class StudyStore
             outcome: AttemptOutcome.Diverged, error: "training diverged at step 23: loss is NaN");
         var failed = await store.StartAttemptAsync(new AttemptStart(JobId("batch-8"), "host", 7, device));
         await store.FinishAttemptAsync(failed, AttemptOutcome.Failed, "out of memory: batch of 8 at 64×64 & <more>", new PhaseTimings(1, 0, 0.5, 0, 0));
+
+        if (withAutoScores)
+        {
+            foreach (var (label, (clipI, dino)) in AutoScores)
+            {
+                var previews = await store.GetPreviewsAsync(JobId(label));
+                var last = previews.Max(preview => preview.Image.Epoch);
+                await store.RecordAutoScoresAsync(previews.Where(preview => preview.Image.Epoch == last)
+                    .SelectMany(preview => new[]
+                    {
+                        new AutoScore(preview.PreviewId, AutoMetric.ClipI, ClipModel, clipI + (preview.Image.PromptIndex == 0 ? -0.01 : 0.01)),
+                        new AutoScore(preview.PreviewId, AutoMetric.Dino, DinoModel, dino + (preview.Image.PromptIndex == 0 ? -0.01 : 0.01)),
+                    }).ToList());
+            }
+        }
 
         if (withScores)
         {

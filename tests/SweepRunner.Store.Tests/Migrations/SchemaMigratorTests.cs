@@ -23,6 +23,7 @@ public sealed class SchemaMigratorTests
         [9] = "SELECT count(*) FROM pragma_table_info('job_specs') WHERE name = 'continues_job_id';",
         [10] = "SELECT count(*) FROM pragma_table_info('sweep_jobs') WHERE name = 'replicate_group';",
         [11] = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'validation_losses';",
+        [12] = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'auto_scores';",
     };
 
     // Rows as a version-1 SweepRunner wrote them; every later version must keep them readable.
