@@ -50,6 +50,39 @@ public sealed class ScoringPageBrowserTests(HeadlessChromium chromium)
     }
 
     [Fact]
+    public async Task Automatic_scores_show_under_each_gallery_preview_and_after_a_blind_score()
+    {
+        await using var running = await RunningServer.StartAsync();
+        var ids = running.Results.PreviewIds.Values.SelectMany(list => list).ToList();
+        await running.Results.Store.RecordAutoScoresAsync(ids.SelectMany(id => new[]
+        {
+            new AutoScore(id, SweepRunner.Core.Scoring.AutoMetric.ClipI, new string('c', 64), 0.75),
+            new AutoScore(id, SweepRunner.Core.Scoring.AutoMetric.Dino, new string('d', 64), 0.5),
+        }).ToList());
+        var (context, page) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await PageActions.OpenAsync(page, running.PageUrl);
+        await PageActions.GiveNameAsync(page, "dave");
+        await PageActions.WaitForImagesAsync(page);
+        var captions = await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('.tile:not(.ref) figcaption.auto')].map(c => c.textContent)");
+        Assert.Equal(12, captions.Length);
+        Assert.All(captions, caption => Assert.Equal("CLIP-I 0.750 · DINO 0.500", caption));
+
+        await page.GoToAsync(running.PageUrl + "#blind");
+        await PageActions.WaitReadyAsync(page);
+        await PageActions.WaitForImagesAsync(page);
+        Assert.DoesNotContain("CLIP-I", await page.EvaluateExpressionAsync<string>("document.getElementById('view').textContent"), StringComparison.Ordinal);
+        var first = await CurrentPreviewIdAsync(page);
+        await page.Keyboard.PressAsync("6");
+        await running.Results.WaitForRowsAsync<long>("SELECT id FROM scores;", rows => rows.Count == 1);
+        await page.Keyboard.PressAsync("ArrowLeft");
+        Assert.Equal(first, await CurrentPreviewIdAsync(page));
+        await page.WaitForFunctionAsync("() => document.querySelector('.reveal').textContent.includes('automatic')");
+        Assert.Contains("automatic: CLIP-I 0.750 · DINO 0.500", await page.EvaluateExpressionAsync<string>("document.querySelector('.reveal').textContent"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Gallery_scores_by_keyboard_with_a_note_are_saved_not_blind()
     {
         await using var running = await RunningServer.StartAsync();

@@ -20,6 +20,10 @@ public interface IScoringStore
     /// <exception cref="ResultsStoreException">No sweep of that name.</exception>
     Task<SweepScoring> GetSweepScoringAsync(string sweepName, CancellationToken cancellationToken = default);
 
+    /// <summary>Every automatic score of the sweep's previews.</summary>
+    /// <exception cref="ResultsStoreException">No sweep of that name.</exception>
+    Task<IReadOnlyList<AutoScore>> GetAutoScoresAsync(string sweepName, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<StoredPairwiseChoice>> GetPairwiseChoicesAsync(string sweepName, CancellationToken cancellationToken = default);
 
     Task<StoredPreview?> FindPreviewAsync(long previewId, CancellationToken cancellationToken = default);

@@ -18,7 +18,14 @@ public sealed record PreviewView(
     double? MyScore,
     string? MyNote,
     double? MeanScore,
-    int ScoreCount);
+    int ScoreCount)
+{
+    /// <summary>The preview's automatic scores (CLIP-I, DINO, CLIP-T), one per metric and model.</summary>
+    public IReadOnlyList<AutoScoreView> AutoScores { get; init; } = [];
+}
+
+/// <summary>One automatic score of a preview: the metric's name, the model's short hash, the cosine similarity.</summary>
+public sealed record AutoScoreView(string Metric, string Model, double Value);
 
 public sealed record JobView(
     string Label,
@@ -33,7 +40,11 @@ public sealed record JobView(
 public sealed record GalleryView(string Sweep, string? BaselineLabel, IReadOnlyList<JobView> Jobs);
 
 /// <summary>A preview in blind mode: the job is named only once this scorer has scored it blind.</summary>
-public sealed record BlindItem(long Id, string Url, int Width, int Height, string Prompt, double? MyScore, string? MyNote, string? Label, string? Title);
+public sealed record BlindItem(long Id, string Url, int Width, int Height, string Prompt, double? MyScore, string? MyNote, string? Label, string? Title)
+{
+    /// <summary>The preview's automatic scores, sent only once this scorer has scored it, so they cannot sway the score.</summary>
+    public IReadOnlyList<AutoScoreView>? AutoScores { get; init; }
+}
 
 public sealed record BlindQueue(string Sweep, IReadOnlyList<BlindItem> Items);
 
@@ -67,7 +78,11 @@ public sealed record RatingsView(string Sweep, IReadOnlyList<JobRating> Jobs);
 
 public sealed record ScoreRequest(long? PreviewId, string? Scorer, double? Value, bool Blind, string? Note);
 
-public sealed record ScoreSaved(long ScoreId, long PreviewId, double Value, bool Blind, string Label, string Title);
+public sealed record ScoreSaved(long ScoreId, long PreviewId, double Value, bool Blind, string Label, string Title)
+{
+    /// <summary>The preview's automatic scores, shown once the person has scored it.</summary>
+    public IReadOnlyList<AutoScoreView> AutoScores { get; init; } = [];
+}
 
 /// <summary>A pick (<see cref="ChosenId"/> one of the two) or, with <see cref="Tie"/>, neither closer (no <see cref="ChosenId"/>).</summary>
 public sealed record ChoiceRequest(long? LeftId, long? RightId, long? ChosenId, string? Scorer, bool Tie = false);

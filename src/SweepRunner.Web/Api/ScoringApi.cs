@@ -43,6 +43,7 @@ internal sealed class ScoringApi(IScoringStore store, ReferenceImages references
         var gallery = await store.GetSweepGalleryAsync(sweep, cancellationToken);
         var scores = await store.GetLatestPreviewScoresAsync(sweep, cancellationToken);
         var byPreview = scores.ToLookup(score => score.PreviewId!.Value);
+        var autoScores = AutoScoresByPreview(await store.GetAutoScoresAsync(sweep, cancellationToken));
         var jobs = gallery.Jobs.Select(job =>
         {
             var diff = Diff(job.DiffJson);
@@ -62,12 +63,19 @@ internal sealed class ScoringApi(IScoringStore store, ReferenceImages references
                     mine?.Value,
                     mine?.Note,
                     all.Count == 0 ? null : all.Average(score => score.Value),
-                    all.Count);
+                    all.Count)
+                {
+                    AutoScores = autoScores[preview.PreviewId].ToList(),
+                };
             }).ToList();
             return new JobView(job.Label, job.JobId, DiffText.OfJson(job.DiffJson), diff, StoredNames.Of(job.State), diff.Count == 0, job.DuplicateOfLabel, previews);
         }).ToList();
         return Ok(new GalleryView(gallery.Sweep, jobs.FirstOrDefault(job => job.IsBaseline)?.Label, jobs));
     });
+
+    private static ILookup<long, AutoScoreView> AutoScoresByPreview(IReadOnlyList<AutoScore> scores) =>
+        scores.OrderBy(score => score.Metric).ThenBy(score => score.ModelSha256, StringComparer.Ordinal)
+            .ToLookup(score => score.PreviewId, score => new AutoScoreView(score.Metric.DisplayName(), score.ModelSha256[..8], Rounding.Significant(score.Value)));
 
     private Task<IResult> BlindAsync(string sweep, string? scorer, CancellationToken cancellationToken) => Guard(sweep, async () =>
     {
@@ -80,6 +88,7 @@ internal sealed class ScoringApi(IScoringStore store, ReferenceImages references
         var mine = (await store.GetLatestPreviewScoresAsync(sweep, cancellationToken))
             .Where(score => score.Scorer == scorer && score.Blind)
             .ToDictionary(score => score.PreviewId!.Value);
+        var autoScores = AutoScoresByPreview(await store.GetAutoScoresAsync(sweep, cancellationToken));
         var items = UniquePreviews(gallery)
             .OrderBy(entry => ShuffleKey(sweep, scorer!, entry.Preview.PreviewId))
             .Select(entry =>
@@ -94,7 +103,10 @@ internal sealed class ScoringApi(IScoringStore store, ReferenceImages references
                     scored?.Value,
                     scored?.Note,
                     scored is null ? null : entry.Job.Label,
-                    scored is null ? null : DiffText.OfJson(entry.Job.DiffJson));
+                    scored is null ? null : DiffText.OfJson(entry.Job.DiffJson))
+                {
+                    AutoScores = scored is null ? null : autoScores[entry.Preview.PreviewId].ToList(),
+                };
             })
             .ToList();
         return Ok(new BlindQueue(gallery.Sweep, items));
@@ -175,7 +187,8 @@ internal sealed class ScoringApi(IScoringStore store, ReferenceImages references
 
         var note = string.IsNullOrWhiteSpace(body.Note) ? null : body.Note.Trim();
         var scoreId = await store.AddPreviewScoreAsync(body.PreviewId.Value, new ScoreEntry(body.Scorer!.Trim(), body.Value!.Value, body.Blind, note), cancellationToken);
-        return Ok(new ScoreSaved(scoreId, body.PreviewId.Value, body.Value.Value, body.Blind, job.Label, DiffText.OfJson(job.DiffJson)));
+        var autoScores = AutoScoresByPreview(await store.GetAutoScoresAsync(sweep, cancellationToken))[body.PreviewId.Value].ToList();
+        return Ok(new ScoreSaved(scoreId, body.PreviewId.Value, body.Value.Value, body.Blind, job.Label, DiffText.OfJson(job.DiffJson)) { AutoScores = autoScores });
     });
 
     private Task<IResult> AddChoiceAsync(string sweep, HttpRequest request, CancellationToken cancellationToken) => Guard(sweep, async () =>

@@ -89,10 +89,18 @@ async function show() {
 }
 
 // ---- gallery -------------------------------------------------------------------------------------------------
+// "CLIP-I 0.812 · DINO 0.654 · CLIP-T 0.301"; the model's short hash only when one metric has several models.
+function autoText(scores) {
+  if (!scores || scores.length === 0) return '';
+  const several = m => scores.filter(s => s.metric === m).length > 1;
+  return scores.map(s => `${s.metric}${several(s.metric) ? ' (' + s.model + ')' : ''} ${s.value.toFixed(3)}`).join(' · ');
+}
+
 function tile(job, preview, navigable) {
   const badge = el('span', { class: 'badge' }, preview.myScore === null ? '' : fmt(preview.myScore));
+  const auto = autoText(preview.autoScores);
   const node = el('figure', { class: 'tile' + (navigable ? '' : ' ref'), 'data-id': preview.id, title: `${job.label} · epoch ${preview.epoch} · prompt ${preview.promptIndex}: ${preview.prompt} (seed ${preview.seed})` },
-    el('img', { src: preview.url, alt: preview.prompt, loading: 'lazy' }), badge);
+    el('img', { src: preview.url, alt: preview.prompt, loading: 'lazy' }), badge, auto ? el('figcaption', { class: 'auto' }, auto) : null);
   if (navigable) {
     node.preview = preview;
     node.job = job;
@@ -219,8 +227,10 @@ function renderBlind(view = $('view')) {
   if (state.blind.length === 0) { view.replaceChildren(el('p', { class: 'empty' }, 'No previews yet. Reload when the sweep has made some.')); return; }
   const item = state.blind[state.current];
   const scored = state.blind.filter(i => i.myScore !== null).length;
+  const auto = autoText(item.autoScores);
   const reveal = item.label
-    ? el('p', { class: 'reveal' }, 'you gave ', el('b', null, fmt(item.myScore)), ' · this was ', el('span', { class: 'label' }, item.label), ' ', item.title)
+    ? el('p', { class: 'reveal' }, 'you gave ', el('b', null, fmt(item.myScore)), ' · this was ', el('span', { class: 'label' }, item.label), ' ', item.title,
+      auto ? el('span', { class: 'auto' }, ' · automatic: ' + auto) : null)
     : el('p', { class: 'reveal' }, 'settings hidden until you score this preview');
   $('note').value = item.myNote || '';
   view.replaceChildren(el('div', { class: 'blind' },
@@ -238,7 +248,7 @@ async function scoreBlind(value) {
   Object.assign(item, { myScore: value, myNote: note || null });
   try {
     const saved = await inOrder(() => api(`/api/sweeps/${encodeURIComponent(state.sweep)}/scores`, { previewId: item.id, scorer: state.scorer, value, blind: true, note: note || null }));
-    Object.assign(item, { label: saved.label, title: saved.title });
+    Object.assign(item, { label: saved.label, title: saved.title, autoScores: saved.autoScores });
     say(`saved ${fmt(value)}: that was ${saved.label} (${saved.title})`);
     if (state.blind[state.current] === item) renderBlind();
   } catch (error) { Object.assign(item, before); say(error.message, true); }

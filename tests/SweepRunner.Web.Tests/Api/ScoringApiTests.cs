@@ -99,6 +99,33 @@ public sealed class ScoringApiTests
     }
 
     [Fact]
+    public async Task Automatic_scores_show_beside_each_preview_and_in_blind_mode_only_once_scored()
+    {
+        await using var running = await RunningServer.StartAsync();
+        var scored = running.Results.PreviewIds["alpha1"][2];
+        var unscored = running.Results.PreviewIds["alpha1"][3];
+        await running.Results.Store.RecordAutoScoresAsync([
+            new AutoScore(scored, SweepRunner.Core.Scoring.AutoMetric.ClipI, new string('c', 64), 0.8123456789),
+            new AutoScore(scored, SweepRunner.Core.Scoring.AutoMetric.ClipT, new string('c', 64), 0.31),
+            new AutoScore(unscored, SweepRunner.Core.Scoring.AutoMetric.Dino, new string('d', 64), 0.5)]);
+        await running.Results.Store.AddPreviewScoreAsync(scored, new ScoreEntry("alice", 60, Blind: true));
+
+        var gallery = await GetJsonAsync(running, "/api/sweeps/demo/gallery?scorer=alice");
+        var previews = gallery.GetProperty("jobs").EnumerateArray().Single(job => job.GetProperty("label").GetString() == "alpha1")
+            .GetProperty("previews").EnumerateArray().ToDictionary(p => p.GetProperty("id").GetInt64());
+        Assert.Equal([("CLIP-I", "cccccccc", 0.812346), ("CLIP-T", "cccccccc", 0.31)], AutoScores(previews[scored]));
+        Assert.Equal([("DINO", "dddddddd", 0.5)], AutoScores(previews[unscored]));
+
+        var blind = (await GetJsonAsync(running, "/api/sweeps/demo/blind?scorer=alice")).GetProperty("items").EnumerateArray().ToDictionary(p => p.GetProperty("id").GetInt64());
+        Assert.Equal(2, AutoScores(blind[scored]).Count);
+        // Not scored blind by alice yet: its automatic score could sway her, so it is not sent.
+        Assert.Equal(JsonValueKind.Null, blind[unscored].GetProperty("autoScores").ValueKind);
+    }
+
+    private static List<(string?, string?, double)> AutoScores(JsonElement preview) =>
+        preview.GetProperty("autoScores").EnumerateArray().Select(s => (s.GetProperty("metric").GetString(), s.GetProperty("model").GetString(), s.GetProperty("value").GetDouble())).ToList();
+
+    [Fact]
     public async Task A_pair_is_two_jobs_previews_of_the_same_epoch_prompt_and_seed()
     {
         await using var running = await RunningServer.StartAsync();
