@@ -13,10 +13,10 @@ public sealed partial class ResultsStore
         """
         INSERT INTO job_specs (sweep_id, job_id, label, settings_json, steps_per_epoch, total_steps, dataset_path, caption_extension,
                                dataset_fingerprint, base_model, sample_prompts_path, sample_prompts_text, recorded_at,
-                               prefix_key, continues_job_id, continues_step, validation_folder)
+                               prefix_key, continues_job_id, continues_step, validation_folder, auto_score_clip, auto_score_dino)
         VALUES (@SweepId, @JobId, @Label, @SettingsJson, @StepsPerEpoch, @TotalSteps, @DatasetPath, @CaptionExtension,
                 @DatasetFingerprint, @BaseModel, @SamplePromptsPath, @SamplePromptsText, @Now,
-                @PrefixKey, @ContinuesJobId, @ContinuesStep, @ValidationFolder)
+                @PrefixKey, @ContinuesJobId, @ContinuesStep, @ValidationFolder, @AutoScoreClip, @AutoScoreDino)
         ON CONFLICT (sweep_id, job_id) DO UPDATE SET
             label               = excluded.label,
             settings_json       = excluded.settings_json,
@@ -32,7 +32,9 @@ public sealed partial class ResultsStore
             prefix_key          = excluded.prefix_key,
             continues_job_id    = excluded.continues_job_id,
             continues_step      = excluded.continues_step,
-            validation_folder   = excluded.validation_folder;
+            validation_folder   = excluded.validation_folder,
+            auto_score_clip     = excluded.auto_score_clip,
+            auto_score_dino     = excluded.auto_score_dino;
         """;
 
     private const string JobSpecSql =
@@ -42,7 +44,7 @@ public sealed partial class ResultsStore
                js.dataset_fingerprint AS DatasetFingerprint, js.base_model AS BaseModel,
                js.sample_prompts_path AS SamplePromptsPath, js.sample_prompts_text AS SamplePromptsText,
                js.prefix_key AS PrefixKey, js.continues_job_id AS ContinuesJobId, js.continues_step AS ContinuesStep,
-               js.validation_folder AS ValidationFolder,
+               js.validation_folder AS ValidationFolder, js.auto_score_clip AS AutoScoreClip, js.auto_score_dino AS AutoScoreDino,
                (SELECT c.label FROM job_specs c JOIN sweeps cs ON cs.id = c.sweep_id
                 WHERE c.job_id = js.continues_job_id ORDER BY c.sweep_id = js.sweep_id DESC, c.recorded_at DESC LIMIT 1) AS ContinuesLabel,
                (SELECT cs.name FROM job_specs c JOIN sweeps cs ON cs.id = c.sweep_id
@@ -88,6 +90,8 @@ public sealed partial class ResultsStore
                                 ContinuesJobId = spec.Continues?.JobId,
                                 ContinuesStep = spec.Continues?.Step,
                                 spec.ValidationFolder,
+                                AutoScoreClip = spec.AutoScores?.Clip,
+                                AutoScoreDino = spec.AutoScores?.Dino,
                             },
                             transaction,
                             cancellationToken: token));
@@ -115,6 +119,7 @@ public sealed partial class ResultsStore
                 {
                     PrefixKey = row.PrefixKey,
                     ValidationFolder = row.ValidationFolder,
+                    AutoScores = row.AutoScoreClip is null && row.AutoScoreDino is null ? null : new Core.Sweeps.AutoScoreModels(row.AutoScoreClip, row.AutoScoreDino),
                     Continues = row.ContinuesJobId is { } continued
                         ? new JobContinuation(continued, row.ContinuesLabel ?? continued, row.ContinuesStep ?? 0, row.ContinuesSweep == sweep.Name ? null : row.ContinuesSweep)
                         : null,
@@ -157,5 +162,9 @@ public sealed partial class ResultsStore
         public string? ContinuesSweep { get; init; }
 
         public string? ValidationFolder { get; init; }
+
+        public string? AutoScoreClip { get; init; }
+
+        public string? AutoScoreDino { get; init; }
     }
 }

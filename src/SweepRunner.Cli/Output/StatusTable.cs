@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 using SweepRunner.Core.Results;
+using SweepRunner.Core.Scoring;
 
 namespace SweepRunner.Cli.Output;
 
@@ -17,6 +18,8 @@ public static class StatusTable
             .AddColumn(new TableColumn("steps").RightAligned()).AddColumn("attempts").AddColumn("duplicate of").AddColumn("reason");
         var validated = status.Jobs.Any(job => job.ValidationLoss is not null || job.BestEpoch is not null);
         if (validated) table.AddColumn(new TableColumn("validation loss (best epoch)").RightAligned());
+        var autoScored = status.Jobs.Any(job => job.AutoScores.Count > 0);
+        if (autoScored) table.AddColumn("automatic scores");
         foreach (var job in status.Jobs)
         {
             List<string> cells = [
@@ -31,6 +34,9 @@ public static class StatusTable
                 cells.Add(job.ValidationLoss is { } loss
                     ? string.Create(CultureInfo.InvariantCulture, $"{loss:0.0000}{(job.BestEpoch is { } best ? $" (e{best})" : "")}")
                     : "");
+            if (autoScored)
+                cells.Add(Markup.Escape(string.Join(" · ", job.AutoScores.Select(score =>
+                    string.Create(CultureInfo.InvariantCulture, $"{score.Metric.DisplayName()} {score.Mean:0.000}")))));
             table.AddRow(cells.ToArray());
         }
         console.Write(table);

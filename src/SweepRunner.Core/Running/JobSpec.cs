@@ -38,6 +38,9 @@ public sealed record JobSpec(
     /// <summary>The separate validation folder (validation_data_dir, absolute), or null when the job holds out part of its dataset or has no validation set.</summary>
     public string? ValidationFolder { get; init; }
 
+    /// <summary>The models that score the job's previews once it has trained (the sweep's auto_scores:, or run --auto-scores); null for none.</summary>
+    public Sweeps.AutoScoreModels? AutoScores { get; init; }
+
     /// <summary>The preview prompts the job renders, parsed from the snapshot of the prompt file.</summary>
     /// <exception cref="FileNotFoundException">The prompt file did not exist when the sweep was planned.</exception>
     public IReadOnlyList<SamplePrompt> PreviewPrompts() => SamplePrompts switch

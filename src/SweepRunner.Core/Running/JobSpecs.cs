@@ -38,6 +38,7 @@ public static class JobSpecs
                 ValidationFolder = settings[SettingsCatalog.ValidationDataDir] is string validation && Datasets.ValidationSet.IsOn(settings)
                     ? plan.Sweep.Resolve(validation)
                     : null,
+                AutoScores = plan.Sweep.AutoScores,
             });
         }
         return specs;

@@ -30,6 +30,9 @@ public sealed record SweepDefinition(
     /// <summary>How many seeds every job trains with (<c>replicates:</c> at the top level), unless its block or pattern says otherwise.</summary>
     public int Replicates { get; init; } = 1;
 
+    /// <summary>The models that score every preview automatically as it is rendered (<c>auto_scores:</c>); null for none.</summary>
+    public AutoScoreModels? AutoScores { get; init; }
+
     /// <summary>Resolves a path written in the sweep file, relative to the file's folder.</summary>
     public string Resolve(string path) => Path.GetFullPath(Path.Combine(Directory, path));
 }
@@ -79,3 +82,6 @@ public sealed record Constraint(SourceMark Where, IReadOnlyList<Condition> When,
         ? $"exclude rule at line {Where.Line}"
         : $"where/require rule at line {Where.Line}";
 }
+
+/// <summary>The model folders (Hugging Face layout, absolute) of automatic scores: CLIP for CLIP-I and CLIP-T, DINOv2 for DINO.</summary>
+public sealed record AutoScoreModels(string? Clip, string? Dino);

@@ -13,7 +13,7 @@ namespace SweepRunner.Core.Sweeps;
 public sealed class SweepFileParser
 {
     static readonly string[] TopLevelKeys =
-        ["name", "description", "dataset", "base", "steps_per_second", "baseline_label", "replicates", "plans", "grid", "ofat", "list", "random", "constraints"];
+        ["name", "description", "dataset", "base", "steps_per_second", "baseline_label", "replicates", "auto_scores", "plans", "grid", "ofat", "list", "random", "constraints"];
     static readonly string[] BlockKinds = ["grid", "ofat", "list", "random"];
     const string SettingsHelp = "Setting keys are sd-scripts argument names; README.md lists them under 'Sweep file reference'";
     const string OptimizerArgsHelp = "Write optimizer_args as space-separated key=value pairs, each key once, e.g. 'relative_step=False weight_decay=0.01'";
@@ -83,6 +83,7 @@ public sealed class SweepFileParser
         }
         var baselineLabel = Scalar(root, "baseline_label", required: false) ?? "base";
         var replicates = (int)(IntegerOf(root, ReplicatesKey, 1, MaxReplicates, required: false) ?? 1);
+        var autoScores = ParseAutoScores(Child(root, "auto_scores"), directory);
 
         var blocks = new List<PlanBlock>();
         foreach (var kind in BlockKinds)
@@ -123,7 +124,30 @@ public sealed class SweepFileParser
             OptimizerArgsWrittenAt = _optimizerArgsWrittenAt,
             ImportedPrompts = _importedPrompts,
             Replicates = replicates,
+            AutoScores = autoScores,
         };
+    }
+
+    /// <summary><c>auto_scores: {clip: DIR, dino: DIR}</c>: model folders in Hugging Face layout, relative to the sweep file.</summary>
+    AutoScoreModels? ParseAutoScores(YamlNode? node, string directory)
+    {
+        if (node is null || node is YamlScalarNode nothing && IsNull(nothing)) return null;
+        if (node is not YamlMappingNode map)
+        {
+            Error(node, "'auto_scores' must be a mapping of model kinds to folders", "Write e.g. 'auto_scores: { clip: models/clip-vit-large-patch14, dino: models/dinov2-base }'");
+            return null;
+        }
+        foreach (var (key, _) in map.Children)
+            if (KeyOf(key) is not ("clip" or "dino"))
+                Error(key, $"unknown key '{KeyOf(key)}' in auto_scores", Suggest(KeyOf(key), ["clip", "dino"], "auto_scores takes 'clip' (CLIP-I and CLIP-T) and 'dino' (DINO)"));
+        string? Folder(string key) => Scalar(map, key, required: false) is { } value ? Path.GetFullPath(Path.Combine(directory, value)) : null;
+        var models = new AutoScoreModels(Folder("clip"), Folder("dino"));
+        if (models.Clip is null && models.Dino is null)
+        {
+            Error(map, "'auto_scores' names no model", "Give 'clip:' or 'dino:' (or both): a folder with config.json and model.safetensors");
+            return null;
+        }
+        return models;
     }
 
     /// <summary>Far above any real sweep (the 25-pattern study plans 25 jobs); refused up front, before planning builds them.</summary>
