@@ -26,6 +26,25 @@ public class SweepFileParserTests : IDisposable
     }
 
     [Fact]
+    public void AutoScoresNameModelFoldersRelativeToTheSweepFile()
+    {
+        var sweep = SweepFileParser.Load(_temp.Write("auto.yaml", "name: x\ndataset: data\nauto_scores: { clip: models/clip, dino: ../dino }\nlist:\n  - { label: a }\n"));
+        Assert.Equal(new AutoScoreModels(Path.Combine(_temp.Root, "models", "clip"), Path.GetFullPath(Path.Combine(_temp.Root, "..", "dino"))), sweep.AutoScores);
+        Assert.Null(SweepFileParser.Load(_temp.Write("none.yaml", "name: x\ndataset: data\nlist:\n  - { label: a }\n")).AutoScores);
+    }
+
+    [Fact]
+    public void AutoScoresWithAnUnknownKindOrNoModelAreErrors()
+    {
+        var unknown = Assert.Single(ErrorsOf("name: x\ndataset: data\nauto_scores: { clip: c, dinov2: d }\nlist:\n  - { label: a }\n"));
+        Assert.Equal((3, 25), (unknown.Where.Line, unknown.Where.Column));
+        Assert.Contains("unknown key 'dinov2' in auto_scores", unknown.Problem);
+        Assert.Contains("'dino'", unknown.Fix);
+        Assert.Contains("names no model", Assert.Single(ErrorsOf("name: x\ndataset: data\nauto_scores: {}\nlist:\n  - { label: a }\n")).Problem);
+        Assert.Contains("must be a mapping", Assert.Single(ErrorsOf("name: x\ndataset: data\nauto_scores: models/clip\nlist:\n  - { label: a }\n")).Problem);
+    }
+
+    [Fact]
     public void WrongTypeIsReportedWithWhatWasExpected()
     {
         var error = Assert.Single(ErrorsOf("name: x\ndataset: data\nbase: { train_batch_size: two }\nlist:\n  - { label: a }\n"));
