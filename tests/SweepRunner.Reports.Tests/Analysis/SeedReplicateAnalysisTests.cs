@@ -47,6 +47,26 @@ public class SeedReplicateAnalysisTests
     }
 
     [Fact]
+    public void AnAutomaticScoreIsWeighedAgainstTheSpreadBetweenSeedsToo()
+    {
+        // CLIP-I: alpha 64 ahead by 0.02 on average, seeds scattering by 0.1; within a seed the previews agree to ± 0.001.
+        var model = new string('c', 64);
+        double[] baseline = [0.70, 0.80, 0.90], alpha = [0.72, 0.82, 0.92];
+        var jobs = Sweep([80, 80, 80], [80, 80, 80], [0.1, 0.1, 0.1], [0.1, 0.1, 0.1]).Select(job =>
+        {
+            var means = job.Diff.Count == 0 ? baseline : alpha;
+            var k = job.Label.EndsWith("-r2", StringComparison.Ordinal) ? 1 : job.Label.EndsWith("-r3", StringComparison.Ordinal) ? 2 : 0;
+            return job with { AutoScores = [new SweepRunner.Core.Results.JobAutoScore(SweepRunner.Core.Scoring.AutoMetric.ClipI, model, 2, [means[k] - 0.001, means[k] + 0.001])] };
+        }).ToList();
+
+        var auto = Assert.Single(Assert.Single(SweepAnalyzer.Analyze(jobs).Settings).AutoVerdicts);
+
+        Assert.Equal("CLIP-I", auto.Source.Name);
+        Assert.Equal(Sureness.NotDistinguishable, auto.Verdict.Sureness);
+        Assert.StartsWith("CLIP-I: network_alpha = 64 is highest (0.82 ± 0.1 over 3 seeds) against the baseline 1 (0.8 ± 0.1 over 3 seeds): within seed noise", auto.Verdict.Text);
+    }
+
+    [Fact]
     public void WithoutReplicatesTheVerdictCountsPreviewsAsBefore()
     {
         var setting = Assert.Single(SweepAnalyzer.Analyze([Jobs.Job("base", "", [80, 81, 79]), Jobs.Job("a64", "network_alpha=64", [90, 91, 89])]).Settings);
