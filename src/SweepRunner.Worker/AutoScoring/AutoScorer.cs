@@ -3,6 +3,7 @@ using SweepRunner.Core.Datasets;
 using SweepRunner.Core.Results;
 using SweepRunner.Core.Running;
 using SweepRunner.Core.Scoring;
+using SweepRunner.Diffusion.ImageEncoders;
 using SweepRunner.Diffusion.Pipeline;
 using SweepRunner.Store;
 

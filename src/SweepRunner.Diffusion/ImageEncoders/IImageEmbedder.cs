@@ -1,4 +1,4 @@
-namespace SweepRunner.Worker.AutoScoring;
+namespace SweepRunner.Diffusion.ImageEncoders;
 
 /// <summary>An image encoder whose embeddings score previews (CLIP's image tower, DINOv2).</summary>
 public interface IImageEmbedder
