@@ -19,4 +19,7 @@ public sealed record RunOptions(
 
     /// <summary>How often a running job's training state is saved (it is also saved at every checkpoint epoch).</summary>
     public double StateSaveMinutes { get; init; } = 10;
+
+    /// <summary>Models that score every preview automatically, in place of the sweep's auto_scores:; null keeps the sweep's.</summary>
+    public Core.Sweeps.AutoScoreModels? AutoScores { get; init; }
 }

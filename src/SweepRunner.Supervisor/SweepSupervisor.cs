@@ -28,6 +28,7 @@ public sealed class SweepSupervisor(IWorkerBackend workers, IRunObserver observe
     public async Task<RunSummary> RunAsync(RunOptions options, CancellationToken stop, CancellationToken kill)
     {
         var sweep = SweepFileParser.Load(options.SweepFile);
+        if (options.AutoScores is { } autoScores) sweep = sweep with { AutoScores = autoScores };
         var store = await ResultsStore.OpenAsync(options.ResultsFolder, _time);
         var measured = MeasuredStepTimes.From(await store.GetSpeedSamplesAsync());
         var continuable = await ContinuableRuns.LoadAsync(store);

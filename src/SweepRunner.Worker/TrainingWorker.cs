@@ -8,6 +8,8 @@ using SweepRunner.Core.Settings;
 using SweepRunner.Store;
 using SweepRunner.Store.Errors;
 using SweepRunner.Training.Data;
+using SweepRunner.Worker.AutoScoring;
+using SweepRunner.Diffusion.ImageEncoders;
 using SweepRunner.Diffusion.Checkpoints;
 using SweepRunner.Diffusion.Model;
 using SweepRunner.Training.Optimizers;
@@ -45,6 +47,9 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
     bool _modelRounded;
     int _modelLoads;
 
+    // The automatic-score models of the run, loaded at the first job that names them.
+    AutoScoreEncoders? _encoders;
+
     // Jobs of one worker share a dataset: it is scanned once, like the plan scanned it once.
     readonly Dictionary<(string Folder, string CaptionExtension), DatasetInfo> _datasets = new();
 
@@ -52,6 +57,8 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
     {
         var device = ResolveDevice(request.Device);
         using var cache = new LatentCache(Path.Combine(request.ResultsFolder, ".cache", "latents"));
+        using var encoders = new AutoScoreEncoders(device);
+        _encoders = encoders;
         try
         {
             foreach (var id in request.JobIds)
@@ -164,8 +171,31 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         Wait(store.FinishAttemptAsync(attemptId, outcome, error, Timings(loadSeconds, phases, clock)));
         if (outcome == AttemptOutcome.Succeeded && job.Continues is { } source) ReleaseFinalState(source.JobId, request.ResultsFolder);
         if (error != null) Wait(store.AddEventAsync(outcome == AttemptOutcome.Interrupted ? EventLevel.Info : EventLevel.Error, $"'{job.Label}': {error}", job.SweepName, job.JobId));
+        if (outcome == AttemptOutcome.Succeeded && job.AutoScores is { } models) ScorePreviews(job, models);
         emit(new JobFinished(job.JobId, outcome, error));
         return null;
+    }
+
+    /// <summary>
+    /// Scores the job's previews by the run's automatic-score models once it has trained. A model that cannot be loaded
+    /// or a preview that cannot be read is reported as a warning: the training result stands, and 'sweeprunner autoscore'
+    /// can score later.
+    /// </summary>
+    void ScorePreviews(JobSpec job, Core.Sweeps.AutoScoreModels models)
+    {
+        try
+        {
+            var previews = Wait(store.GetPreviewsAsync(job.JobId));
+            if (previews.Count == 0) return;
+            var added = Wait(_encoders!.ScorerFor(store, models).ScorePreviewsAsync(job, previews));
+            Wait(store.AddEventAsync(EventLevel.Info, $"'{job.Label}': {added} automatic score(s) of {previews.Count} preview(s)", job.SweepName, job.JobId));
+        }
+        catch (Exception e) when (e is ImageEncoderException or IOException or InvalidOperationException or SixLabors.ImageSharp.ImageFormatException)
+        {
+            Console.Error.WriteLine($"warning: automatic scores of '{job.Label}' failed: {e.Message}");
+            Wait(store.AddEventAsync(EventLevel.Warning, $"automatic scores of '{job.Label}' failed: {e.Message}; 'sweeprunner autoscore' can score its previews later",
+                job.SweepName, job.JobId));
+        }
     }
 
     /// <summary>

@@ -34,8 +34,13 @@ public sealed class RunCommand(CliConsole console) : AsyncCommand<RunCommand.Set
         [Description("Save a running job's training state this often (default 10); it is also saved at every checkpoint epoch.")]
         public double StateMinutes { get; init; } = 10;
 
+        [CommandOption("--auto-scores <MODELS>")]
+        [Description("clip=DIR,dino=DIR: score every preview with these CLIP and DINOv2 folders as jobs finish, in place of the sweep's auto_scores (default: the sweep's).")]
+        public string? AutoScores { get; init; }
+
         public override ValidationResult Validate() =>
-            MaxJobs is < 1 ? ValidationResult.Error("--max-jobs must be at least 1")
+            AutoScores is { } auto && AutoScoreOption.Problem(auto) is { } problem ? ValidationResult.Error(problem)
+            : MaxJobs is < 1 ? ValidationResult.Error("--max-jobs must be at least 1")
             : StateMinutes <= 0 ? ValidationResult.Error("--state-minutes must be positive")
             : ValidationResult.Success();
     }
@@ -54,7 +59,11 @@ public sealed class RunCommand(CliConsole console) : AsyncCommand<RunCommand.Set
         using var signals = new StopSignals(() => console.Error.WriteLine("stopping after the current job saves its state (Ctrl-C again to stop at once)"));
 
         var only = settings.Only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-        var options = new RunOptions(settings.SweepFile, settings.Results, settings.Device, only, settings.MaxJobs) { StateSaveMinutes = settings.StateMinutes };
+        var options = new RunOptions(settings.SweepFile, settings.Results, settings.Device, only, settings.MaxJobs)
+        {
+            StateSaveMinutes = settings.StateMinutes,
+            AutoScores = settings.AutoScores is { } auto ? AutoScoreOption.Parse(auto) : null,
+        };
         var observer = new RunProgress(console.Ansi);
         try
         {

@@ -68,6 +68,7 @@ public static class CliApp
             config.AddCommand<StatusCommand>("status").WithDescription("Show the jobs of a sweep with state, progress and ETA.");
             config.AddCommand<ScoreCommand>("score").WithDescription("Score a job (0-100) by label, or import scores from a CSV file.");
             config.AddCommand<ReportCommand>("report").WithDescription("Write an HTML report of a sweep: summary, grids, charts, verdicts, failures, data files.");
+            config.AddCommand<AutoScoreCommand>("autoscore").WithDescription("Score a sweep's previews by CLIP-I, DINO and CLIP-T (what a model has scored is skipped).");
             config.AddCommand<NextCommand>("next").WithDescription("Write the next sweep file from a sweep's results: the base moved to what won, numeric winners refined, ties given more seeds, inert settings dropped.");
             config.AddCommand<ServeCommand>("serve").WithDescription("Serve the scoring page: gallery, blind and pairwise scoring of a sweep's previews, ratings.");
             config.AddCommand<ExportCommand>("export").WithDescription("Export one row per job: settings, state, timings, loss, scores.");

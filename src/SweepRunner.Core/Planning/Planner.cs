@@ -50,6 +50,10 @@ public sealed class Planner
         }
 
         var warnings = new List<string>(sweep.ImportNotes);
+        if (sweep.AutoScores is { } autoScores)
+            foreach (var (kind, folder) in new[] { ("clip", autoScores.Clip), ("dino", autoScores.Dino) })
+                if (folder is not null && (!File.Exists(Path.Combine(folder, "config.json")) || !File.Exists(Path.Combine(folder, "model.safetensors"))))
+                    warnings.Add($"auto_scores {kind} folder '{folder}' has no config.json and model.safetensors; its jobs train, but their previews get no {kind} scores until it has (see README, 'Automatic scores')");
         var modelFingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
         var stepCache = new Dictionary<StepKey, StepPlan>();
         var firstById = new Dictionary<string, PlannedJob>(StringComparer.Ordinal);

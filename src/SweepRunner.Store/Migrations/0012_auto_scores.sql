@@ -1,6 +1,10 @@
 -- Version 12: automatic scores. Each preview may have a CLIP-I, DINO and CLIP-T score per model, the model named by
 -- the SHA-256 of its weights file, so scores of different models are never mixed. Image embeddings of training
--- images are cached per model and image content, so a dataset is embedded once.
+-- images are cached per model and image content, so a dataset is embedded once. A job spec names the model
+-- folders that score its previews once it has trained (auto_scores:), if any.
+
+ALTER TABLE job_specs ADD COLUMN auto_score_clip TEXT CHECK (auto_score_clip IS NULL OR length(auto_score_clip) > 0);
+ALTER TABLE job_specs ADD COLUMN auto_score_dino TEXT CHECK (auto_score_dino IS NULL OR length(auto_score_dino) > 0);
 
 CREATE TABLE auto_scores (
     preview_id   INTEGER NOT NULL REFERENCES previews (id),

@@ -1,0 +1,30 @@
+using SweepRunner.Core.Sweeps;
+using SweepRunner.Diffusion.ImageEncoders;
+using SweepRunner.Store;
+using static TorchSharp.torch;
+
+namespace SweepRunner.Worker.AutoScoring;
+
+/// <summary>The CLIP and DINOv2 encoders of a run, loaded once per folder and kept while jobs go on.</summary>
+public sealed class AutoScoreEncoders(Device device) : IDisposable
+{
+    readonly Dictionary<string, ClipEmbedder> _clip = new(StringComparer.Ordinal);
+    readonly Dictionary<string, DinoEmbedder> _dino = new(StringComparer.Ordinal);
+
+    /// <summary>A scorer over the models of <paramref name="models"/>, loading those not loaded yet.</summary>
+    /// <exception cref="ImageEncoderException">A folder is not a usable model.</exception>
+    public AutoScorer ScorerFor(ResultsStore store, AutoScoreModels models)
+    {
+        ClipEmbedder? clip = null;
+        DinoEmbedder? dino = null;
+        if (models.Clip is { } clipFolder && !_clip.TryGetValue(clipFolder, out clip)) _clip[clipFolder] = clip = ClipEmbedder.Load(clipFolder, device);
+        if (models.Dino is { } dinoFolder && !_dino.TryGetValue(dinoFolder, out dino)) _dino[dinoFolder] = dino = DinoEmbedder.Load(dinoFolder, device);
+        return new AutoScorer(store, clip, clip, dino);
+    }
+
+    public void Dispose()
+    {
+        foreach (var clip in _clip.Values) clip.Dispose();
+        foreach (var dino in _dino.Values) dino.Dispose();
+    }
+}
