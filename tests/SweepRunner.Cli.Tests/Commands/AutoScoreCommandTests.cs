@@ -1,3 +1,4 @@
+using SweepRunner.DemoBuilder;
 using System.Security.Cryptography;
 using System.Text.Json;
 using SweepRunner.Cli.Tests.Support;
@@ -20,8 +21,8 @@ public class AutoScoreCommandTests : IDisposable
     public async Task PreviewsAreScoredAsJobsFinishAndAutoscoreAddsOnlyWhatANewModelHasNotScored()
     {
         var dataset = Path.Combine(CliProcess.RepoRoot, "datasets", "demo-person");
-        TinyImageEncoders.WriteClip(Path.Combine(_root, "models", "clip"), 1, Captions);
-        TinyImageEncoders.WriteDino(Path.Combine(_root, "models", "dino"), 2);
+        RandomImageEncoders.WriteClip(Path.Combine(_root, "models", "clip"), 1, Captions);
+        RandomImageEncoders.WriteDino(Path.Combine(_root, "models", "dino"), 2);
         var sweep = Path.Combine(_root, "auto.yaml");
         File.WriteAllText(sweep, $"""
             name: auto
@@ -65,7 +66,7 @@ public class AutoScoreCommandTests : IDisposable
         Assert.Contains("automatic scores", CliProcess.Run(CliProcess.RepoRoot, "status", "auto", "--results", results).Out);
 
         // Another CLIP model scores CLIP-I and CLIP-T again beside the first; the DINO model has scored everything already.
-        TinyImageEncoders.WriteClip(Path.Combine(_root, "models", "clip2"), 9, Captions);
+        RandomImageEncoders.WriteClip(Path.Combine(_root, "models", "clip2"), 9, Captions);
         var again = CliProcess.Run(_root, "autoscore", "auto", "--clip", "models/clip2", "--dino", "models/dino", "--results", results);
         Assert.True(again.ExitCode == 0, again.Out + again.Error);
         Assert.Equal((2 * previews).ToString(System.Globalization.CultureInfo.InvariantCulture), again.Out.Trim());

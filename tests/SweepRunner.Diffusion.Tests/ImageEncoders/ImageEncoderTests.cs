@@ -1,3 +1,4 @@
+using SweepRunner.DemoBuilder;
 using System.Security.Cryptography;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -52,17 +53,17 @@ public sealed class ImageEncoderTests : IDisposable
     [Fact]
     public void ClipImageEmbeddingsMatchTheIndependentReference()
     {
-        var folder = TinyImageEncoders.WriteClip(Path.Combine(_folder.Path, "clip"), 3, Captions);
+        var folder = RandomImageEncoders.WriteClip(Path.Combine(_folder.Path, "clip"), 3, Captions);
         using var clip = ClipEmbedder.Load(folder);
         var images = new[] { Picture("a.png", 40, 30, 1), Picture("b.png", 28, 28, 2) };
 
         var embeddings = clip.EmbedImages(images);
 
-        var reference = new VitReference(Path.Combine(folder, "model.safetensors"), TinyImageEncoders.Hidden, TinyImageEncoders.Heads, 1e-5, quickGelu: true);
+        var reference = new VitReference(Path.Combine(folder, "model.safetensors"), new EncoderShape().Hidden, new EncoderShape().Heads, 1e-5, quickGelu: true);
         for (var i = 0; i < images.Length; i++)
         {
             Assert.Equal(1.0, Math.Sqrt(embeddings[i].Sum(v => (double)v * v)), 5);
-            AssertClose(reference.Clip(Pixels(ImagePreprocessor.Clip(28), images[i]), 28, 14, TinyImageEncoders.Layers), embeddings[i], 1e-4);
+            AssertClose(reference.Clip(Pixels(ImagePreprocessor.Clip(28), images[i]), 28, 14, new EncoderShape().Layers), embeddings[i], 1e-4);
         }
         Assert.NotEqual(embeddings[0], embeddings[1]);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, "model.safetensors")))), clip.ModelSha256);
@@ -72,21 +73,21 @@ public sealed class ImageEncoderTests : IDisposable
     public void DinoEmbeddingsMatchTheReferenceWithPositionEmbeddingsResizedBicubically()
     {
         // Trained for 42 pixels (a 3×3 grid), used at a 28-pixel crop (2×2): the positions are interpolated.
-        var folder = TinyImageEncoders.WriteDino(Path.Combine(_folder.Path, "dino"), 4, imageSize: 42);
+        var folder = RandomImageEncoders.WriteDino(Path.Combine(_folder.Path, "dino"), 4, imageSize: 42);
         using var dino = DinoEmbedder.Load(folder, cropSize: 28);
         var images = new[] { Picture("c.png", 50, 36, 3), Picture("d.png", 36, 50, 4) };
 
         var embeddings = dino.EmbedImages(images);
 
-        var reference = new VitReference(Path.Combine(folder, "model.safetensors"), TinyImageEncoders.Hidden, TinyImageEncoders.Heads, 1e-6, quickGelu: false);
+        var reference = new VitReference(Path.Combine(folder, "model.safetensors"), new EncoderShape().Hidden, new EncoderShape().Heads, 1e-6, quickGelu: false);
         for (var i = 0; i < images.Length; i++)
-            AssertClose(reference.Dino(Pixels(ImagePreprocessor.Dino(28), images[i]), 28, 14, TinyImageEncoders.Layers, trainedGrid: 3), embeddings[i], 1e-4);
+            AssertClose(reference.Dino(Pixels(ImagePreprocessor.Dino(28), images[i]), 28, 14, new EncoderShape().Layers, trainedGrid: 3), embeddings[i], 1e-4);
     }
 
     [Fact]
     public void ClipTextEmbeddingsPoolTheEndOfTextTokenAndTwoLoadsAgree()
     {
-        var folder = TinyImageEncoders.WriteClip(Path.Combine(_folder.Path, "clip"), 5, Captions);
+        var folder = RandomImageEncoders.WriteClip(Path.Combine(_folder.Path, "clip"), 5, Captions);
         using var clip = ClipEmbedder.Load(folder);
         using var again = ClipEmbedder.Load(folder);
 
@@ -119,7 +120,7 @@ public sealed class ImageEncoderTests : IDisposable
     [Fact]
     public void AFolderThatDoesNotMatchIsRefusedNamingTheFileAndTheKey()
     {
-        var folder = TinyImageEncoders.WriteDino(Path.Combine(_folder.Path, "dino"), 6);
+        var folder = RandomImageEncoders.WriteDino(Path.Combine(_folder.Path, "dino"), 6);
         var weights = Path.Combine(folder, "model.safetensors");
         using (var file = SafetensorsFile.Open(weights))
         {
@@ -133,7 +134,7 @@ public sealed class ImageEncoderTests : IDisposable
         Assert.Contains("model.safetensors", missing.Message);
         Assert.Contains("encoder.layer.1.layer_scale2.lambda1", missing.Message);
 
-        var clipFolder = TinyImageEncoders.WriteClip(Path.Combine(_folder.Path, "clip"), 7, Captions);
+        var clipFolder = RandomImageEncoders.WriteClip(Path.Combine(_folder.Path, "clip"), 7, Captions);
         var wrongType = Assert.Throws<ImageEncoderException>(() => DinoEmbedder.Load(clipFolder));
         Assert.Contains("is a 'clip' model, not 'dinov2'", wrongType.Message);
         var nowhere = Assert.Throws<ImageEncoderException>(() => ClipEmbedder.Load(Path.Combine(_folder.Path, "nowhere")));
