@@ -14,6 +14,15 @@ using static TorchSharp.torch;
 // usage: SweepRunner.Bench.Training sample [images]
 // Times whole images (20 DDIM steps, CFG 7.5) through the sampling pipeline for the Tiny config at 64×64, 256×256
 // and 512×512.
+// usage: SweepRunner.Bench.Training autoscores [images]
+// Seconds per preview of CLIP (image and prompt) and DINOv2 embeddings at the published models' sizes, random weights.
+if (args.Length > 0 && args[0] == "autoscores")
+{
+    Console.WriteLine($"torch threads: {get_num_threads()}, logical processors: {Environment.ProcessorCount}");
+    AutoScoreBenchmark.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 16);
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "lora")
 {
     var config = args.Length > 1 ? args[1] : "tiny";
