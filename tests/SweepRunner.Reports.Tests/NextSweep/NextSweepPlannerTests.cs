@@ -1,5 +1,8 @@
 using SweepRunner.Core.Planning;
+using SweepRunner.Core.Results;
 using SweepRunner.Core.Sweeps;
+using SweepRunner.Core.Text;
+using SweepRunner.Reports.Analysis;
 using SweepRunner.Reports.NextSweep;
 
 namespace SweepRunner.Reports.Tests.NextSweep;
@@ -124,5 +127,32 @@ public sealed class NextSweepPlannerTests
         var edited = new Planner().Plan(SweepFileParser.Load(sweepFile));
         var mismatches = NextSweepPlanner.Mismatches(edited, analysis);
         Assert.Contains("base: trained with other settings than the file now plans (learning_rate 0.001 → 0.002)", mismatches);
+    }
+
+    [Fact]
+    public void In_a_grid_only_the_inert_key_is_dropped_not_the_settings_it_was_crossed_with()
+    {
+        using var folder = new TemporaryFolder();
+        var sweepFile = folder.File("grid.yaml");
+        File.WriteAllText(sweepFile, $$"""
+            name: grid
+            dataset: {{RepositoryFiles.Path("datasets/demo-person").Replace('\\', '/')}}
+            base: { pretrained_model_name_or_path: demo, resolution: 64, max_train_epochs: 1, learning_rate: 1e-3 }
+            grid:
+              learning_rate: [1e-4, 1e-3]
+              lr_warmup_steps: [0, 100]
+            """);
+        var plan = new Planner().Plan(SweepFileParser.Load(sweepFile));
+        // The jobs as the report reads them, without scores: the warmup-100 ones train what the warmup-0 ones do.
+        var jobs = plan.UniqueJobs.Select(job => new AnalysisJob(job.Label, job.Id,
+            job.Diff.ToDictionary(pair => pair.Key, pair => DiffText.Value(pair.Value)),
+            job.Settings.ToDictionary(pair => pair.Key, pair => DiffText.Value(pair.Value)), JobState.Succeeded, 10, 1, [])).ToList();
+        var next = NextSweepPlanner.Decide(plan, SweepAnalyzer.Analyze(jobs));
+
+        Assert.Equal(2, plan.Jobs.Count(job => job.DuplicateOf is not null));
+        var dropped = Assert.Single(next.Settings, setting => setting.Choice == NextChoice.Dropped);
+        Assert.Equal(["lr_warmup_steps"], dropped.Keys);
+        Assert.Equal(NextChoice.Kept, Setting(next, "learning_rate").Choice);
+        Assert.Equal([0.0001], Setting(next, "learning_rate").Levels.Select(values => (double)values[0]!));
     }
 }
