@@ -2,8 +2,10 @@ using System.ComponentModel;
 using System.Text;
 using Spectre.Console.Cli;
 using SweepRunner.Cli.Hosting;
+using SweepRunner.Cli.Output;
 using SweepRunner.Core.Files;
 using SweepRunner.Core.Planning;
+using SweepRunner.Core.Results;
 using SweepRunner.Core.Sweeps;
 using SweepRunner.Reports.Analysis;
 using SweepRunner.Reports.Html;
@@ -16,9 +18,9 @@ public sealed class NextCommand(CliConsole console) : AsyncCommand<NextCommand.S
 {
     public sealed class Settings : ExistingResultsSettings
     {
-        [CommandArgument(0, "<sweep.yaml>")]
-        [Description("The sweep file that ran; its results are read from the results folder.")]
-        public string SweepFile { get; init; } = "";
+        [CommandArgument(0, "<sweep>")]
+        [Description("The sweep file that ran, or the sweep's name as 'sweeprunner status' shows it (then the file it was planned from).")]
+        public string Sweep { get; init; } = "";
 
         [CommandOption("--out <FILE>")]
         [Description("The new sweep file (default: <sweep>.next.yaml beside the sweep file).")]
@@ -31,20 +33,51 @@ public sealed class NextCommand(CliConsole console) : AsyncCommand<NextCommand.S
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings)
     {
-        var sweep = SweepFileParser.Load(settings.SweepFile);
-        var plan = new Planner().Plan(sweep);
-        var output = Path.GetFullPath(settings.Out ?? Path.ChangeExtension(Path.GetFullPath(settings.SweepFile), null) + ".next.yaml");
+        var store = await ResultsStore.OpenForReadingAsync(settings.Results);
+        var sweepFile = settings.Sweep;
+        if (!File.Exists(sweepFile))
+        {
+            var sweeps = await store.ListSweepsAsync();
+            if (sweeps.FirstOrDefault(sweep => sweep.Name == settings.Sweep) is not { } known)
+                throw new CliInputException($"'{settings.Sweep}' is neither a sweep file nor a sweep in {store.DatabasePath}"
+                                            + (sweeps.Count > 0 ? $" (it has {string.Join(", ", sweeps.Select(sweep => sweep.Name))})." : "."));
+            if (!File.Exists(known.SourceFile))
+                throw new CliInputException($"sweep '{known.Name}' was planned from '{known.SourceFile}', which is not there any more: give the sweep file instead.");
+            sweepFile = known.SourceFile;
+        }
+
+        SweepPlan plan;
+        try
+        {
+            plan = new Planner().Plan(SweepFileParser.Load(sweepFile));
+        }
+        catch (SweepValidationException e)
+        {
+            ErrorOutput.Write(console.Error, e.Errors);
+            return ExitCodes.Usage;
+        }
+
+        var output = Path.GetFullPath(settings.Out ?? Path.ChangeExtension(Path.GetFullPath(sweepFile), null) + ".next.yaml");
         if (File.Exists(output) && !settings.Force)
         {
             await console.Error.WriteLineAsync($"error: '{output}' exists; give another --out, or --force to replace it.");
             return ExitCodes.Failed;
         }
 
-        var store = await ResultsStore.OpenForReadingAsync(settings.Results);
-        var data = await store.GetSweepReportDataAsync(sweep.Name);
-        var jobs = ReportJob.From(data);
-        var analysis = SweepAnalyzer.Analyze(jobs.Where(job => !job.IsDuplicate).Select(job => job.Analysis).ToList());
-        var next = NextSweepPlanner.Decide(plan, analysis);
+        await console.Error.WriteLineAsync($"reading sweep '{plan.Sweep.Name}' from {store.DatabasePath}");
+        var data = await store.GetSweepReportDataAsync(plan.Sweep.Name);
+        var jobs = ReportJob.From(data).Where(job => !job.IsDuplicate).ToList();
+        var analysis = SweepAnalyzer.Analyze(jobs.Select(job => job.Analysis).ToList());
+        if (NextSweepPlanner.Mismatches(plan, analysis) is { Count: > 0 } mismatches)
+        {
+            await console.Error.WriteLineAsync($"error: '{Path.GetFullPath(sweepFile)}' is not the file the results of '{plan.Sweep.Name}' were recorded for:");
+            foreach (var line in mismatches.Take(5)) await console.Error.WriteLineAsync($"  {line}");
+            if (mismatches.Count > 5) await console.Error.WriteLineAsync($"  … and {mismatches.Count - 5} more");
+            await console.Error.WriteLineAsync("Put the file back as it ran, or run the edited one first ('sweeprunner run').");
+            return ExitCodes.Failed;
+        }
+
+        var next = NextSweepPlanner.Decide(plan, analysis, await FinalLorasAsync(store, jobs));
         var text = NextSweepWriter.Render(next, plan, output, DateTimeOffset.UtcNow, out var prompts);
         try
         {
@@ -57,11 +90,21 @@ public sealed class NextCommand(CliConsole console) : AsyncCommand<NextCommand.S
             return ExitCodes.Failed;
         }
 
-        foreach (var setting in next.Settings)
-            await console.Error.WriteLineAsync($"  {string.Join(" + ", setting.Keys)}: {setting.Choice.ToString().ToLowerInvariant()}");
-        await console.Error.WriteLineAsync($"wrote the next sweep of '{sweep.Name}' ({next.MovedBase.Count} base setting(s) moved, "
-                                           + $"{next.Settings.Count(s => s.Levels.Count > 0)} setting(s) to sweep); plan it with: sweeprunner plan {output}");
+        NextSweepSummary.Write(console.Error, plan.Sweep.Name, next, output);
         console.Out.WriteLine(output);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Each succeeded job's last LoRA file by label, as the data hash of its tensors.</summary>
+    static async Task<IReadOnlyDictionary<string, string>> FinalLorasAsync(ResultsStore store, IEnumerable<ReportJob> jobs)
+    {
+        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var job in jobs.Where(job => job.Row.State == JobState.Succeeded))
+        {
+            var last = (await store.GetCheckpointsAsync(job.Row.JobId)).MaxBy(checkpoint => checkpoint.Epoch);
+            if (last?.File.DataSha256 is { } hash) hashes[job.Label] = hash;
+        }
+
+        return hashes;
     }
 }

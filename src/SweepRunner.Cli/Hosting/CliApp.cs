@@ -33,7 +33,7 @@ public static class CliApp
     }
 
     // The commands a user types; worker is started by run and stays out of suggestions and help.
-    static readonly string[] CommandNames = ["plan", "run", "status", "score", "report", "serve", "export", "doctor", "demo-data", "sample", "demo-model"];
+    static readonly string[] CommandNames = ["plan", "run", "status", "score", "report", "next", "autoscore", "serve", "export", "doctor", "demo-data", "sample", "demo-model"];
 
     /// <summary>" Did you mean 'run'?" after an unknown command that is close to a real one.</summary>
     static string Suggestion(Exception e)

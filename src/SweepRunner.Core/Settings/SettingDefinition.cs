@@ -3,6 +3,10 @@ using System.Globalization;
 namespace SweepRunner.Core.Settings;
 
 /// <summary>One sd-scripts setting: its type, allowed range or choices, and default (null = unset).</summary>
+/// <param name="LogScale">
+/// Its values are compared in ratios, not differences (rates, alpha, ranks): tried as 1e-4, 3e-4, 1e-3, not 1e-4, 5e-4, 1e-3.
+/// Where a value lies between two tried ones is then their geometric mean.
+/// </param>
 public sealed record SettingDefinition(
     string Key,
     SettingType Type,
@@ -11,7 +15,8 @@ public sealed record SettingDefinition(
     double? Min = null,
     double? Max = null,
     IReadOnlyList<string>? Choices = null,
-    bool AffectsTraining = true)
+    bool AffectsTraining = true,
+    bool LogScale = false)
 {
     /// <summary>Converts a raw value (from YAML text or JSON) into the canonical type, or explains why not.</summary>
     public bool TryNormalize(object? raw, out object? value, out string problem)

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using SweepRunner.Core.Planning;
 using SweepRunner.Core.Settings;
+using SweepRunner.Core.Sweeps;
 
 namespace SweepRunner.Reports.NextSweep;
 
@@ -21,20 +22,22 @@ public static partial class NextSweepWriter
         ArgumentNullException.ThrowIfNull(plan);
         var sweep = plan.Sweep;
         var folder = Path.GetDirectoryName(Path.GetFullPath(outputPath)) ?? ".";
-        string Relative(string absolute) => Path.GetRelativePath(folder, absolute).Replace('\\', '/');
+        string Relative(string absolute) => RelativeTo(folder, absolute);
+        // A path written absolute stays absolute; a relative one is rewritten to resolve from the new file's folder.
+        string Rewritten(string written, string resolved) => Path.IsPathRooted(written) ? resolved.Replace('\\', '/') : Relative(resolved);
         promptsFile = null;
 
         var text = new StringBuilder();
         void Line(string line) => text.Append(line).Append('\n');
         void Comment(string indent, string comment)
         {
-            foreach (var part in comment.Split('\n')) Line($"{indent}# {part}");
+            foreach (var part in comment.Split('\n')) Line($"{indent}#{(part.Length == 0 ? "" : " " + part)}");
         }
 
         Comment("", $"Written by 'sweeprunner next' on {generatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)} from the results of sweep '{sweep.Name}' ({Relative(Path.GetFullPath(sweep.FilePath))}).");
         Comment("", "Each choice is explained in the comment above it; edit freely, then 'sweeprunner plan' this file.");
         Line($"name: {Scalar(next.Name)}");
-        Line($"dataset: {Scalar(Relative(plan.Dataset.Path))}");
+        Line($"dataset: {Scalar(Rewritten(sweep.DatasetPath, plan.Dataset.Path))}");
         Line($"steps_per_second: {SettingFormat.Format(sweep.StepsPerSecond)}");
         if (sweep.BaselineLabel != "base") Line($"baseline_label: {Scalar(sweep.BaselineLabel)}");
         if (sweep.AutoScores is { } auto)
@@ -45,13 +48,19 @@ public static partial class NextSweepWriter
             Line($"auto_scores: {{ {string.Join(", ", models)} }}");
         }
 
+        if (next.ReplicatesReason is { } replicatesWhy)
+        {
+            Comment("", replicatesWhy);
+            Line($"replicates: {next.Replicates}");
+        }
+
         if (sweep.Constraints.Count > 0)
             Comment("", $"The {sweep.Constraints.Count} constraint(s) of '{sweep.Name}' are not carried over: its levels are gone; add the ones that still apply.");
 
         Line("base:");
         foreach (var (key, value) in next.Base)
         {
-            if (next.MovedBase.TryGetValue(key, out var why)) Comment("  ", "moved: " + why);
+            if (next.MovedBase.TryGetValue(key, out var why)) Comment("  ", Indented("moved: " + why));
             var written = value;
             if (value is string path && IsPathSetting(key, path, sweep))
             {
@@ -59,12 +68,12 @@ public static partial class NextSweepWriter
                 {
                     var promptPath = Path.ChangeExtension(Path.GetFullPath(outputPath), null) + "-prompts.txt";
                     promptsFile = (promptPath, path);
-                    Comment("  ", $"the preview prompts written into the imported kohya_ss config, as a prompt file beside this one");
+                    Comment("  ", "the preview prompts written into the imported kohya_ss config, as a prompt file beside this one");
                     written = Relative(promptPath);
                 }
                 else
                 {
-                    written = Relative(sweep.Resolve(path));
+                    written = Rewritten(path, sweep.Resolve(path));
                 }
             }
 
@@ -72,8 +81,7 @@ public static partial class NextSweepWriter
         }
 
         var swept = next.Settings.Where(setting => setting.Levels.Count > 0).ToList();
-        var blocks = swept.GroupBy(setting => (setting.Keys.Count == 1, setting.Replicates)).ToList();
-        if (blocks.Count == 0)
+        if (swept.Count == 0)
         {
             Comment("", "No setting is left to sweep: this trains the base, the recommended settings.");
             Line("list:");
@@ -81,45 +89,82 @@ public static partial class NextSweepWriter
         }
         else
         {
+            if (sweep.Blocks.Any(block => block is not OfatBlock))
+                Comment("", $"One factor at a time around the new base (the baseline '{sweep.BaselineLabel}' trains it); settings varied together are listed.");
             Line("plans:");
-            foreach (var block in blocks)
+            // One ofat block: its baseline is the base, and every setting is compared with it.
+            var single = swept.Where(setting => setting.Keys.Count == 1).ToList();
+            var baselineLabel = sweep.BaselineLabel;
+            if (single.Count > 0)
             {
-                if (block.Key.Item1)
+                Line("  - ofat:");
+                foreach (var setting in single)
                 {
-                    Line("  - ofat:");
-                    if (block.Key.Replicates > 1) Line($"      replicates: {block.Key.Replicates}");
-                    foreach (var setting in block)
-                    {
-                        Comment("      ", Describe(setting));
-                        Line($"      {setting.Keys[0]}: [{string.Join(", ", setting.Levels.Select(values => Scalar(values[0])))}]");
-                    }
+                    Comment("      ", Describe(setting));
+                    Line($"      {setting.Keys[0]}: [{string.Join(", ", setting.Levels.Select(values => Scalar(values[0])))}]");
                 }
-                else
+            }
+            else
+            {
+                Line("  - list:");
+                Comment("      ", "the new base, which every setting below is compared with");
+                Line($"      - {{ label: {Scalar(baselineLabel)} }}");
+            }
+
+            var paired = swept.Where(setting => setting.Keys.Count > 1).ToList();
+            if (paired.Count > 0)
+            {
+                Line("  - list:");
+                foreach (var setting in paired)
                 {
-                    Line("  - list:");
-                    foreach (var setting in block)
+                    Comment("      ", Describe(setting));
+                    foreach (var values in setting.Levels)
                     {
-                        Comment("      ", Describe(setting));
-                        foreach (var values in setting.Levels)
-                        {
-                            var pairs = setting.Keys.Select((key, i) => $"{key}: {Scalar(values[i])}");
-                            var label = string.Join(", ", setting.Keys.Select((key, i) => $"{key}={SettingFormat.Format(values[i])}"));
-                            Line($"      - {{ label: {Scalar(label)}, {string.Join(", ", pairs)}{(block.Key.Replicates > 1 ? $", replicates: {block.Key.Replicates}" : "")} }}");
-                        }
+                        var pairs = setting.Keys.Select((key, i) => $"{key}: {Scalar(values[i])}");
+                        var label = string.Join(", ", setting.Keys.Select((key, i) => $"{key}={SettingFormat.Format(values[i])}"));
+                        Line($"      - {{ label: {Scalar(label)}, {string.Join(", ", pairs)} }}");
                     }
                 }
             }
         }
 
-        foreach (var setting in next.Settings.Where(setting => setting.Levels.Count == 0))
-            Comment("", $"{string.Join(" + ", setting.Keys)}: {setting.Reason}");
+        var rest = next.Settings.Where(setting => setting.Levels.Count == 0).ToList();
+        if (rest.Count > 0)
+        {
+            Comment("", "");
+            Comment("", "Not swept again:");
+            foreach (var setting in rest)
+                Comment("", setting.Choice == NextChoice.Decided && setting.Keys.All(next.MovedBase.ContainsKey)
+                    ? $"{setting.Name}: {FirstLine(setting.Reason)} (its numbers are above it in base)"
+                    : Describe(setting));
+        }
+
         return text.ToString();
     }
 
-    static string Describe(NextSetting setting) => $"{string.Join(" + ", setting.Keys)}: {setting.Reason}";
+    /// <summary>The setting's name before its reason; the reason's further lines indented under it.</summary>
+    /// <summary>
+    /// <paramref name="absolute"/> relative to <paramref name="folder"/>, with '/'; the absolute path itself when the
+    /// two share no folder below the root (a relative path would climb to the root and break when either moves).
+    /// </summary>
+    static string RelativeTo(string folder, string absolute)
+    {
+        var relative = Path.GetRelativePath(folder, absolute);
+        static string First(string path) => Path.GetFullPath(path)[Path.GetPathRoot(Path.GetFullPath(path))!.Length..]
+            .Split(['/', '\\'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        var shared = string.Equals(Path.GetPathRoot(Path.GetFullPath(folder)), Path.GetPathRoot(Path.GetFullPath(absolute)), StringComparison.Ordinal)
+                     && First(folder).Length > 0 && First(folder) == First(absolute);
+        return (Path.IsPathRooted(relative) || !shared ? Path.GetFullPath(absolute) : relative).Replace('\\', '/');
+    }
+
+    static string Describe(NextSetting setting) => Indented($"{setting.Name}: {setting.Reason}");
+
+    static string Indented(string text) => text.Replace("\n", "\n  ", StringComparison.Ordinal);
+
+    static string FirstLine(string text) => text.Split('\n')[0];
 
     /// <summary>Settings that name files or folders relative to the sweep file.</summary>
-    static bool IsPathSetting(string key, string value, Core.Sweeps.SweepDefinition sweep) => key switch
+    static bool IsPathSetting(string key, string value, SweepDefinition sweep) => key switch
     {
         SettingsCatalog.SamplePrompts or SettingsCatalog.ValidationDataDir => true,
         SettingsCatalog.BaseModel => value != ModelFingerprint.DemoModel && (File.Exists(sweep.Resolve(value)) || Directory.Exists(sweep.Resolve(value)) || !ModelFingerprint.LooksLikeHubId(value)),
