@@ -25,20 +25,24 @@ public static class RandomImageEncoders
     public const int TextPositions = 77;
 
     /// <summary>A CLIP folder (image 28, patch 14, quick_gelu) with a tokenizer trained on <paramref name="captions"/>.</summary>
-    public static string WriteClip(string folder, int seed, IEnumerable<string> captions, int imageSize = 28, int patch = 14, EncoderShape? shape = null)
+    /// <param name="textActivation">The text tower's hidden_act: quick_gelu (OpenAI's) or gelu (OpenCLIP's ViT-H/14).</param>
+    public static string WriteClip(string folder, int seed, IEnumerable<string> captions, int imageSize = 28, int patch = 14, EncoderShape? shape = null,
+        string textActivation = "quick_gelu")
     {
         var (Hidden, Layers, Heads, Mlp, Projection) = Sizes(shape ??= new EncoderShape());
         Directory.CreateDirectory(folder);
         var vocabulary = ClipBpeTrainer.Train(captions, 600);
         vocabulary.Save(folder);
         var vocab = shape.TextVocab ?? vocabulary.Tokens.Count;
+        var eos = vocabulary.Tokens.ToList().IndexOf(ClipTokenizer.EndOfText);
         var (textHidden, textLayers, textHeads, textMlp) = (shape.TextHidden, shape.TextLayers, shape.TextHeads, shape.TextMlp);
         File.WriteAllText(Path.Combine(folder, "config.json"), string.Create(CultureInfo.InvariantCulture, $$"""
             {"model_type": "clip", "projection_dim": {{Projection}},
              "vision_config": {"hidden_size": {{Hidden}}, "intermediate_size": {{Mlp}}, "num_hidden_layers": {{Layers}}, "num_attention_heads": {{Heads}},
                                "image_size": {{imageSize}}, "patch_size": {{patch}}, "layer_norm_eps": 1e-5, "hidden_act": "quick_gelu"},
              "text_config": {"vocab_size": {{vocab}}, "hidden_size": {{textHidden}}, "intermediate_size": {{textMlp}}, "num_hidden_layers": {{textLayers}},
-                             "num_attention_heads": {{textHeads}}, "max_position_embeddings": {{TextPositions}}, "hidden_act": "quick_gelu"} }
+                             "num_attention_heads": {{textHeads}}, "max_position_embeddings": {{TextPositions}}, "hidden_act": "{{textActivation}}",
+                             "eos_token_id": {{eos}}} }
             """));
         var grid = imageSize / patch;
         var shapes = new List<(string, long[])>

@@ -31,13 +31,11 @@ internal sealed class ClipModel : nn.Module<Tensor, Tensor>
         return visual_projection.forward(pooled);
     }
 
-    /// <summary>Token ids [B, T] and each row's EOS position → text embeddings [B, projection] (not normalised).</summary>
-    public Tensor EmbedText(Tensor tokenIds, long[] eosPositions)
+    /// <summary>Token ids [B, T] → text embeddings [B, projection] (not normalised), pooled at each row's end of text.</summary>
+    public Tensor EmbedText(Tensor tokenIds, long eosTokenId)
     {
         using var hidden = text_model.forward(tokenIds, 1);
-        using var index = tensor(eosPositions, ScalarType.Int64, hidden.device);
-        using var rows = arange(hidden.shape[0], ScalarType.Int64, hidden.device);
-        using var pooled = hidden.index([rows, index]);
+        using var pooled = ClipTextTransformer.Pool(hidden, tokenIds, eosTokenId);
         return text_projection.forward(pooled);
     }
 }

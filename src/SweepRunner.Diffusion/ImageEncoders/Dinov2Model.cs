@@ -6,7 +6,10 @@ namespace SweepRunner.Diffusion.ImageEncoders;
 /// <summary>
 /// Hugging Face's Dinov2Model (<c>embeddings.*</c>, <c>encoder.layer.N.*</c>, <c>layernorm</c>): pre-norm layers with
 /// layer scale; the embedding is the final layer norm of the class token (its pooler output). Position embeddings
-/// trained for <see cref="VitConfig.ImageSize"/> are resized bicubically (align_corners false) to the grid of the image given.
+/// trained for <see cref="VitConfig.ImageSize"/> (37×37 patches for 518) are resized to the grid of the image given
+/// (16×16 for a 224 crop) as current transformers does: bicubic (A = −0.75), align_corners false, to the target size
+/// (size=, so the sampling scale is exactly in/out); older versions passed scale_factor with a +0.1 offset instead,
+/// which samples at slightly different points.
 /// </summary>
 internal sealed class Dinov2Model : nn.Module<Tensor, Tensor>
 {
@@ -14,9 +17,10 @@ internal sealed class Dinov2Model : nn.Module<Tensor, Tensor>
     private readonly Dinov2Encoder encoder;
     private readonly LayerNorm layernorm;
 
-    public Dinov2Model(VitConfig config) : base(nameof(Dinov2Model))
+    /// <param name="maskToken">Whether the file has embeddings.mask_token (use_mask_token; unused for embeddings, but loaded strictly).</param>
+    public Dinov2Model(VitConfig config, bool maskToken = true) : base(nameof(Dinov2Model))
     {
-        embeddings = new Dinov2Embeddings(config);
+        embeddings = new Dinov2Embeddings(config, maskToken);
         encoder = new Dinov2Encoder(config);
         layernorm = nn.LayerNorm(config.Hidden, config.LayerNormEps);
         RegisterComponents();
@@ -34,15 +38,15 @@ internal sealed class Dinov2Model : nn.Module<Tensor, Tensor>
 internal sealed class Dinov2Embeddings : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter cls_token;
-    private readonly Parameter mask_token;
+    private readonly Parameter? mask_token;
     private readonly Parameter position_embeddings;
     private readonly Dinov2PatchEmbeddings patch_embeddings;
     private readonly int _grid;
 
-    public Dinov2Embeddings(VitConfig config) : base(nameof(Dinov2Embeddings))
+    public Dinov2Embeddings(VitConfig config, bool maskToken) : base(nameof(Dinov2Embeddings))
     {
         cls_token = new Parameter(zeros(1, 1, config.Hidden));
-        mask_token = new Parameter(zeros(1, config.Hidden));
+        mask_token = maskToken ? new Parameter(zeros(1, config.Hidden)) : null;
         position_embeddings = new Parameter(zeros(1, config.Grid * config.Grid + 1, config.Hidden));
         patch_embeddings = new Dinov2PatchEmbeddings(config);
         _grid = config.Grid;

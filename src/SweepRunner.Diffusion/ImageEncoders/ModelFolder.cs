@@ -35,26 +35,38 @@ internal static class ModelFolder
         return config;
     }
 
-    /// <summary>Loads the weights strictly: every parameter by its real key, no key left over, every shape right.</summary>
+    /// <summary>
+    /// Loads the weights strictly: every parameter by its real key, no key left over (but those <paramref name="ignored"/>
+    /// names, such as buffers the model does not use), every shape right. Tensors are read one at a time, so the peak
+    /// is the model plus one tensor. Returns the SHA-256 of the file (lower-case hex), the model's identity.
+    /// </summary>
     public static string LoadWeights(nn.Module model, string folder, Func<string, bool> ignored)
     {
         var path = Path.Combine(folder, "model.safetensors");
         if (!File.Exists(path))
-            throw new ImageEncoderException($"'{path}' does not exist; download model.safetensors (the PyTorch pickle pytorch_model.bin is not read).");
-        using var file = SafetensorsFile.Open(path);
-        var tensors = file.Entries.Select(entry => new KeyValuePair<string, Tensor>(entry.Name, file.Load(entry.Name, ScalarType.Float32))).ToList();
+            throw new ImageEncoderException($"'{path}' does not exist; download model.safetensors beside config.json (the PyTorch pickle pytorch_model.bin is not read).");
         try
         {
-            var report = StateDictLoader.Load(model, tensors, key => (key, ignored(key) ? KeyDisposition.Ignore : KeyDisposition.Load));
+            using var file = SafetensorsFile.Open(path);
+            var report = StateDictLoader.Load(model, OneAtATime(file), key => (key, ignored(key) ? KeyDisposition.Ignore : KeyDisposition.Load));
             if (!report.IsComplete)
                 throw new ImageEncoderException($"'{path}' does not match the model its config.json describes: {report.Describe()}. Download the model's config.json and model.safetensors together.");
         }
-        finally
+        catch (SafetensorsFormatException e)
         {
-            foreach (var (_, tensor) in tensors) tensor.Dispose();
+            throw new ImageEncoderException($"{e.Message}; download model.safetensors again.", e);
         }
 
         return FileHash(path);
+    }
+
+    static IEnumerable<KeyValuePair<string, Tensor>> OneAtATime(SafetensorsFile file)
+    {
+        foreach (var entry in file.Entries)
+        {
+            using var tensor = file.Load(entry.Name, ScalarType.Float32);
+            yield return new(entry.Name, tensor);
+        }
     }
 
     static string FileHash(string path)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace SweepRunner.Diffusion.ImageEncoders;
 
@@ -22,23 +21,36 @@ public sealed record VitConfig(int Hidden, int Layers, int Heads, int MlpDim, in
             throw new ImageEncoderException($"{source}: image_size {ImageSize} is not a multiple of patch_size {PatchSize}.");
     }
 
-    internal static VitConfig Read(JsonElement config, string source, double defaultMlpRatio)
+    /// <summary>CLIP's <c>vision_config</c>, with CLIPVisionConfig's defaults for absent fields (ViT-B/32's sizes).</summary>
+    internal static VitConfig ClipVision(ConfigSection config) => Build(config,
+        new VitConfig(config.Int("hidden_size", 768), config.Int("num_hidden_layers", 12), config.Int("num_attention_heads", 12),
+            config.Int("intermediate_size", 3072), config.Int("image_size", 224), config.Int("patch_size", 32),
+            config.Double("layer_norm_eps", 1e-5), Activation(config, "quick_gelu")));
+
+    /// <summary>A Dinov2Config, with its defaults for absent fields; the MLP width is int(hidden_size · mlp_ratio) as transformers computes it.</summary>
+    internal static VitConfig Dinov2(ConfigSection config)
     {
-        int Int(string name) => config.TryGetProperty(name, out var value) && value.TryGetInt32(out var n)
-            ? n
-            : throw new ImageEncoderException($"{source}: '{name}' is missing or not a whole number.");
-        var hidden = Int("hidden_size");
-        var mlp = config.TryGetProperty("intermediate_size", out var intermediate) && intermediate.TryGetInt32(out var m)
-            ? m
-            : (int)Math.Round(hidden * (config.TryGetProperty("mlp_ratio", out var ratio) ? ratio.GetDouble() : defaultMlpRatio));
-        var eps = config.TryGetProperty("layer_norm_eps", out var e) ? e.GetDouble() : 1e-5;
-        var act = config.TryGetProperty("hidden_act", out var a) ? a.GetString() ?? "gelu" : "gelu";
-        if (act is not ("gelu" or "quick_gelu"))
-            throw new ImageEncoderException($"{source}: hidden_act '{act}' is not supported (gelu, quick_gelu).");
-        var parsed = new VitConfig(hidden, Int("num_hidden_layers"), Int("num_attention_heads"), mlp, Int("image_size"), Int("patch_size"), eps, act == "quick_gelu");
-        parsed.Validate(source);
+        var hidden = config.Int("hidden_size", 768);
+        return Build(config, new VitConfig(hidden, config.Int("num_hidden_layers", 12), config.Int("num_attention_heads", 12),
+            (int)(hidden * config.Double("mlp_ratio", 4)), config.Int("image_size", 224), config.Int("patch_size", 14),
+            config.Double("layer_norm_eps", 1e-6), Activation(config, "gelu")));
+    }
+
+    static VitConfig Build(ConfigSection config, VitConfig parsed)
+    {
+        if (config.Int("num_channels", 3) != 3)
+            throw new ImageEncoderException($"{config.Source}: num_channels {config.Int("num_channels", 3)} is not supported (RGB images, 3).");
+        parsed.Validate(config.Source);
         return parsed;
     }
+
+    /// <summary>True for quick_gelu, false for the exact (erf) gelu; anything else is refused.</summary>
+    internal static bool Activation(ConfigSection config, string fallback) => config.String("hidden_act", fallback) switch
+    {
+        "quick_gelu" => true,
+        "gelu" => false,
+        var other => throw new ImageEncoderException($"{config.Source}: hidden_act '{other}' is not supported (gelu, quick_gelu)."),
+    };
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"hidden {Hidden}, {Layers} layers, {Heads} heads, mlp {MlpDim}, image {ImageSize}, patch {PatchSize}");

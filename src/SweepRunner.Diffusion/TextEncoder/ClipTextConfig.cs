@@ -1,6 +1,7 @@
 namespace SweepRunner.Diffusion.TextEncoder;
 
-/// <summary>Shape of a CLIP text transformer (Hugging Face CLIPTextModel layout, quick_gelu MLP, causal attention).</summary>
+/// <summary>Shape of a CLIP text transformer (Hugging Face CLIPTextModel layout, causal attention).</summary>
+/// <param name="QuickGelu">The MLP's activation: quick_gelu x·σ(1.702x) as OpenAI's CLIP (and SD 1.x) has it, or the exact gelu.</param>
 public sealed record ClipTextConfig(
     int VocabSize,
     int Width,
@@ -8,7 +9,8 @@ public sealed record ClipTextConfig(
     int Heads,
     int MlpDim,
     int MaxPositions,
-    double LayerNormEps)
+    double LayerNormEps,
+    bool QuickGelu = true)
 {
     /// <summary>CLIP ViT-L/14 text encoder, as used by Stable Diffusion 1.x.</summary>
     public static ClipTextConfig Sd15 { get; } = new(

@@ -38,4 +38,28 @@ public sealed class ClipTextTransformer : nn.Module<Tensor, long, Tensor>
         using var hidden = encoder.Run(embedded, layersToRun);
         return final_layer_norm.forward(hidden);
     }
+
+    /// <summary>
+    /// The pooled output of Hugging Face's CLIPTextTransformer: each row of <paramref name="hidden"/> [B, T, width]
+    /// (the final LayerNorm's output) at its end-of-text token → [B, width]. See <see cref="EndOfTextPositions"/>.
+    /// </summary>
+    public static Tensor Pool(Tensor hidden, Tensor tokenIds, long eosTokenId)
+    {
+        using var positions = EndOfTextPositions(tokenIds, eosTokenId);
+        using var rows = arange(hidden.shape[0], ScalarType.Int64, hidden.device);
+        return hidden.index([rows, positions.to(hidden.device)]);
+    }
+
+    /// <summary>
+    /// Where each row of <paramref name="tokenIds"/> [B, T] ends, as transformers finds it: older configs say
+    /// eos_token_id 2 (transformers' former, wrong default), and for them the position of the largest id is taken,
+    /// which is the first <c>&lt;|endoftext|&gt;</c> in OpenAI's vocabulary (its last id; argmax returns the first
+    /// maximum); otherwise the first position holding <paramref name="eosTokenId"/> (0 when a row has none).
+    /// </summary>
+    public static Tensor EndOfTextPositions(Tensor tokenIds, long eosTokenId)
+    {
+        if (eosTokenId == 2) return tokenIds.argmax(-1);
+        using var isEnd = tokenIds.eq(eosTokenId).to_type(ScalarType.Int32);
+        return isEnd.argmax(-1);
+    }
 }

@@ -4,9 +4,10 @@ using static TorchSharp.torch;
 namespace SweepRunner.Diffusion.Tests.ImageEncoders;
 
 /// <summary>
-/// An independent, naive double-precision forward pass of the CLIP and DINOv2 vision towers from their published
-/// architecture, over plain arrays read from the safetensors file: loops for matrices, softmax and layer norm,
+/// An independent, naive double-precision forward pass of the CLIP vision and text towers and of DINOv2 from their
+/// published architecture, over plain arrays read from the safetensors file: loops for matrices, softmax and layer norm,
 /// PyTorch's bicubic kernel (A = −0.75, align_corners false, edges clamped). It shares no code with the implementation.
+/// <paramref name="hidden"/>, <paramref name="heads"/> and the activation are those of the tower being run.
 /// </summary>
 internal sealed class VitReference(string safetensorsPath, int hidden, int heads, double eps, bool quickGelu)
 {
@@ -43,6 +44,25 @@ internal sealed class VitReference(string safetensorsPath, int hidden, int heads
         }
         var pooled = Norm(tokens[0], "vision_model.post_layernorm");
         return Linear(pooled, "visual_projection", bias: false);
+    }
+
+    /// <summary>
+    /// CLIP's text tower: token + position embeddings, pre-norm layers with causal attention, final_layer_norm, the
+    /// row at the first <paramref name="eosId"/> of <paramref name="ids"/>, text_projection (no bias).
+    /// </summary>
+    public double[] ClipText(IReadOnlyList<int> ids, int eosId, int layers)
+    {
+        var (tokenTable, positions) = (W("text_model.embeddings.token_embedding.weight"), W("text_model.embeddings.position_embedding.weight"));
+        var tokens = ids.Select((id, t) => Enumerable.Range(0, hidden).Select(d => tokenTable[id * hidden + d] + positions[t * hidden + d]).ToArray()).ToList();
+        for (var l = 0; l < layers; l++)
+        {
+            var p = $"text_model.encoder.layers.{l}";
+            var attended = Attention(tokens.Select(x => Norm(x, $"{p}.layer_norm1")).ToList(), $"{p}.self_attn.q_proj", $"{p}.self_attn.k_proj", $"{p}.self_attn.v_proj", $"{p}.self_attn.out_proj", causal: true);
+            tokens = tokens.Select((x, i) => Add(x, attended[i])).ToList();
+            tokens = tokens.Select(x => Add(x, Mlp(Norm(x, $"{p}.layer_norm2"), $"{p}.mlp"))).ToList();
+        }
+        var end = ids.ToList().IndexOf(eosId);
+        return Linear(Norm(tokens[end], "text_model.final_layer_norm"), "text_projection", bias: false);
     }
 
     /// <summary>DINOv2: layernorm(CLS) for pixels [3, S, S]; position embeddings resized from <paramref name="trainedGrid"/>.</summary>
@@ -95,7 +115,7 @@ internal sealed class VitReference(string safetensorsPath, int hidden, int heads
         return tokens;
     }
 
-    List<double[]> Attention(List<double[]> x, string q, string k, string v, string output)
+    List<double[]> Attention(List<double[]> x, string q, string k, string v, string output, bool causal = false)
     {
         var (qs, ks, vs) = (x.Select(t => Linear(t, q)).ToList(), x.Select(t => Linear(t, k)).ToList(), x.Select(t => Linear(t, v)).ToList());
         var headDim = hidden / heads;
@@ -103,8 +123,9 @@ internal sealed class VitReference(string safetensorsPath, int hidden, int heads
         for (var h = 0; h < heads; h++)
             for (var i = 0; i < x.Count; i++)
             {
-                var scores = new double[x.Count];
-                for (var j = 0; j < x.Count; j++)
+                var seen = causal ? i + 1 : x.Count;
+                var scores = new double[seen];
+                for (var j = 0; j < seen; j++)
                 {
                     double dot = 0;
                     for (var d = 0; d < headDim; d++) dot += qs[i][h * headDim + d] * ks[j][h * headDim + d];
@@ -113,7 +134,7 @@ internal sealed class VitReference(string safetensorsPath, int hidden, int heads
                 var max = scores.Max();
                 var exp = scores.Select(s => Math.Exp(s - max)).ToArray();
                 var total = exp.Sum();
-                for (var j = 0; j < x.Count; j++)
+                for (var j = 0; j < seen; j++)
                     for (var d = 0; d < headDim; d++) merged[i][h * headDim + d] += exp[j] / total * vs[j][h * headDim + d];
             }
         return merged.Select(t => Linear(t, output)).ToList();
