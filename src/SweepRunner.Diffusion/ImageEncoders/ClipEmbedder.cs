@@ -73,19 +73,8 @@ public sealed class ClipEmbedder : IImageEmbedder, ITextEmbedder, IDisposable
     }
 
     /// <summary>One L2-normalised image embedding per file, in order.</summary>
-    public IReadOnlyList<float[]> EmbedImages(IReadOnlyList<string> imagePaths)
-    {
-        var result = new List<float[]>(imagePaths.Count);
-        foreach (var batch in imagePaths.Chunk(BatchSize))
-        {
-            using var scope = NewDisposeScope();
-            using var _ = no_grad();
-            using var pixels = stack(batch.Select(Preprocessor.Load).ToArray()).to(_device);
-            result.AddRange(Embeddings.Normalised(_model.forward(pixels)));
-        }
-
-        return result;
-    }
+    public IReadOnlyList<float[]> EmbedImages(IReadOnlyList<string> imagePaths) =>
+        Embeddings.OfImages(imagePaths, Preprocessor, _device, BatchSize, _model.forward);
 
     /// <summary>One L2-normalised prompt embedding per text, in order; prompts are cut to the model's context.</summary>
     public IReadOnlyList<float[]> EmbedTexts(IReadOnlyList<string> texts)

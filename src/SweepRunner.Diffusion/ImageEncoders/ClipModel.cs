@@ -101,18 +101,7 @@ internal sealed class ClipVisionEncoder : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor hidden)
-    {
-        var current = hidden.alias();
-        foreach (var layer in layers)
-        {
-            var next = layer.forward(current);
-            current.Dispose();
-            current = next;
-        }
-
-        return current;
-    }
+    public override Tensor forward(Tensor hidden) => Embeddings.ThroughLayers(layers, hidden);
 }
 
 internal sealed class ClipVisionLayer : nn.Module<Tensor, Tensor>

@@ -68,19 +68,8 @@ public sealed class DinoEmbedder : IImageEmbedder, IDisposable
     }
 
     /// <summary>One L2-normalised embedding per image file, in order.</summary>
-    public IReadOnlyList<float[]> EmbedImages(IReadOnlyList<string> imagePaths)
-    {
-        var result = new List<float[]>(imagePaths.Count);
-        foreach (var batch in imagePaths.Chunk(BatchSize))
-        {
-            using var scope = NewDisposeScope();
-            using var _ = no_grad();
-            using var pixels = stack(batch.Select(Preprocessor.Load).ToArray()).to(_device);
-            result.AddRange(Embeddings.Normalised(_model.forward(pixels)));
-        }
-
-        return result;
-    }
+    public IReadOnlyList<float[]> EmbedImages(IReadOnlyList<string> imagePaths) =>
+        Embeddings.OfImages(imagePaths, Preprocessor, _device, BatchSize, _model.forward);
 
     public void Dispose() => _model.Dispose();
 }

@@ -103,18 +103,7 @@ internal sealed class Dinov2Encoder : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor hidden)
-    {
-        var current = hidden.alias();
-        foreach (var block in layer)
-        {
-            var next = block.forward(current);
-            current.Dispose();
-            current = next;
-        }
-
-        return current;
-    }
+    public override Tensor forward(Tensor hidden) => Embeddings.ThroughLayers(layer, hidden);
 }
 
 internal sealed class Dinov2Layer : nn.Module<Tensor, Tensor>

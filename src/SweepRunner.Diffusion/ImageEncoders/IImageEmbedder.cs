@@ -21,6 +21,35 @@ public interface ITextEmbedder
 
 internal static class Embeddings
 {
+    /// <summary>Image files through <paramref name="preprocessor"/> and <paramref name="network"/>, <paramref name="batchSize"/> at a time, each batch in its own dispose scope.</summary>
+    public static IReadOnlyList<float[]> OfImages(IReadOnlyList<string> paths, ImagePreprocessor preprocessor, Device device, int batchSize, Func<Tensor, Tensor> network)
+    {
+        var result = new List<float[]>(paths.Count);
+        foreach (var batch in paths.Chunk(batchSize))
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            using var pixels = stack(batch.Select(preprocessor.Load).ToArray()).to(device);
+            result.AddRange(Normalised(network(pixels)));
+        }
+
+        return result;
+    }
+
+    /// <summary>The layers one after another, each intermediate result disposed as soon as the next exists.</summary>
+    public static Tensor ThroughLayers<TLayer>(IEnumerable<TLayer> layers, Tensor hidden) where TLayer : nn.Module<Tensor, Tensor>
+    {
+        var current = hidden.alias();
+        foreach (var layer in layers)
+        {
+            var next = layer.forward(current);
+            current.Dispose();
+            current = next;
+        }
+
+        return current;
+    }
+
     /// <summary>Each row of <paramref name="embeddings"/> [B, D] divided by its L2 norm, as float arrays.</summary>
     public static IReadOnlyList<float[]> Normalised(Tensor embeddings)
     {
