@@ -57,7 +57,7 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
     {
         var device = ResolveDevice(request.Device);
         using var cache = new LatentCache(Path.Combine(request.ResultsFolder, ".cache", "latents"));
-        using var encoders = new AutoScoreEncoders(device);
+        using var encoders = new AutoScoreEncoders(store, device);
         _encoders = encoders;
         try
         {
@@ -187,7 +187,7 @@ public sealed class TrainingWorker(ResultsStore store, Action<WorkerMessage> emi
         {
             var previews = Wait(store.GetPreviewsAsync(job.JobId));
             if (previews.Count == 0) return;
-            var added = Wait(_encoders!.ScorerFor(store, models).ScorePreviewsAsync(job, previews));
+            var added = Wait(_encoders!.ScorerFor(models).ScorePreviewsAsync(job, previews));
             Wait(store.AddEventAsync(EventLevel.Info, $"'{job.Label}': {added} automatic score(s) of {previews.Count} preview(s)", job.SweepName, job.JobId));
         }
         catch (Exception e) when (e is ImageEncoderException or IOException or InvalidOperationException or SixLabors.ImageSharp.ImageFormatException)

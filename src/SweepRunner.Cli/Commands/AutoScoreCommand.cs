@@ -51,11 +51,11 @@ public sealed class AutoScoreCommand(CliConsole console) : AsyncCommand<AutoScor
         }
 
         var device = settings.Device == TrainingDevice.Cpu || !cuda.is_available() ? CPU : CUDA;
-        using var encoders = new AutoScoreEncoders(device);
+        using var encoders = new AutoScoreEncoders(store, device);
         AutoScorer scorer;
         try
         {
-            scorer = encoders.ScorerFor(store, models);
+            scorer = encoders.ScorerFor(models);
         }
         catch (ImageEncoderException e)
         {

@@ -26,23 +26,35 @@ public sealed class AutoScorer(ResultsStore store, IImageEmbedder? clip, ITextEm
     public int BatchSize { get; init; } = 8;
 
     readonly Dictionary<(string Folder, string Extension), DatasetInfo> _datasets = new();
+    // Per model and set of training images: their embeddings, so a sweep's jobs read and hash the images once.
+    readonly Dictionary<(string Model, string Images), IReadOnlyList<float[]>> _references = new();
     int _referencesEmbedded;
 
     /// <summary>Scores every preview of the sweep that a given model has not scored yet, job by job.</summary>
     public async Task<AutoScoreSummary> ScoreSweepAsync(string sweepName, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         var scored = new Dictionary<AutoMetric, int>();
-        foreach (var (metric, embedder) in Sources())
+        foreach (var (embedder, metrics) in Models())
         {
-            var previews = await store.GetPreviewsWithoutAutoScoreAsync(sweepName, metric, embedder.ModelSha256, cancellationToken);
+            // Which of this model's metrics each preview still lacks: one image embedding serves them all.
+            var missing = new Dictionary<long, HashSet<AutoMetric>>();
+            var previews = new Dictionary<long, StoredPreview>();
+            foreach (var metric in metrics)
+                foreach (var preview in await store.GetPreviewsWithoutAutoScoreAsync(sweepName, metric, embedder.ModelSha256, cancellationToken))
+                {
+                    previews[preview.PreviewId] = preview;
+                    (missing.TryGetValue(preview.PreviewId, out var set) ? set : missing[preview.PreviewId] = []).Add(metric);
+                }
+
             var done = 0;
-            foreach (var job in previews.GroupBy(preview => preview.JobId, StringComparer.Ordinal))
+            foreach (var job in previews.Values.OrderBy(preview => preview.PreviewId).GroupBy(preview => preview.JobId, StringComparer.Ordinal))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var spec = await store.GetJobSpecAsync(sweepName, job.Key, cancellationToken);
-                scored[metric] = scored.GetValueOrDefault(metric) + await ScoreAsync(metric, embedder, spec, job.ToList(), cancellationToken);
+                var added = await ScoreAsync(embedder, metrics, spec, job.ToList(), (preview, metric) => missing[preview.PreviewId].Contains(metric), cancellationToken);
+                foreach (var (metric, count) in added) scored[metric] = scored.GetValueOrDefault(metric) + count;
                 done += job.Count();
-                progress?.Report($"{metric.DisplayName()}: {done}/{previews.Count} preview(s) scored ({spec.Label})");
+                progress?.Report($"{embedder.ModelSha256[..8]} ({string.Join(", ", metrics.Select(m => m.DisplayName()))}): {done}/{previews.Count} preview(s) scored ({spec.Label})");
             }
         }
 
@@ -53,38 +65,48 @@ public sealed class AutoScorer(ResultsStore store, IImageEmbedder? clip, ITextEm
     public async Task<int> ScorePreviewsAsync(JobSpec spec, IReadOnlyList<StoredPreview> previews, CancellationToken cancellationToken = default)
     {
         var added = 0;
-        foreach (var (metric, embedder) in Sources())
-            added += await ScoreAsync(metric, embedder, spec, previews, cancellationToken);
+        foreach (var (embedder, metrics) in Models())
+            added += (await ScoreAsync(embedder, metrics, spec, previews, (_, _) => true, cancellationToken)).Values.Sum();
         return added;
     }
 
-    IEnumerable<(AutoMetric Metric, IImageEmbedder Embedder)> Sources()
+    /// <summary>Each model with the metrics its image embedding serves: CLIP's for CLIP-I and CLIP-T, DINOv2's for DINO.</summary>
+    IEnumerable<(IImageEmbedder Embedder, AutoMetric[] Metrics)> Models()
     {
-        if (clip is not null) yield return (AutoMetric.ClipI, clip);
-        if (dino is not null) yield return (AutoMetric.Dino, dino);
-        if (clip is not null && clipText is not null) yield return (AutoMetric.ClipT, clip);
+        if (clip is not null) yield return (clip, clipText is not null ? [AutoMetric.ClipI, AutoMetric.ClipT] : [AutoMetric.ClipI]);
+        if (dino is not null) yield return (dino, [AutoMetric.Dino]);
     }
 
-    async Task<int> ScoreAsync(AutoMetric metric, IImageEmbedder embedder, JobSpec spec, IReadOnlyList<StoredPreview> previews, CancellationToken cancellationToken)
+    /// <summary>Embeds each preview once with <paramref name="embedder"/> and records the <paramref name="wanted"/> scores of its metrics.</summary>
+    /// <returns>New scores per metric.</returns>
+    async Task<Dictionary<AutoMetric, int>> ScoreAsync(IImageEmbedder embedder, AutoMetric[] metrics, JobSpec spec, IReadOnlyList<StoredPreview> previews,
+        Func<StoredPreview, AutoMetric, bool> wanted, CancellationToken cancellationToken)
     {
-        var references = metric == AutoMetric.ClipT ? [] : await ReferenceEmbeddingsAsync(embedder, spec, cancellationToken);
-        var added = 0;
+        var needsReferences = metrics.Any(metric => metric != AutoMetric.ClipT && previews.Any(preview => wanted(preview, metric)));
+        var references = needsReferences ? await ReferenceEmbeddingsAsync(embedder, spec, cancellationToken) : [];
+        var added = new Dictionary<AutoMetric, int>();
         foreach (var batch in previews.Chunk(BatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var images = embedder.EmbedImages(batch.Select(preview => Path.GetFullPath(preview.Image.File.RelativePath, store.ResultsFolder)).ToList());
-            IReadOnlyList<float[]>? texts = metric == AutoMetric.ClipT
+            var texts = metrics.Contains(AutoMetric.ClipT) && batch.Any(preview => wanted(preview, AutoMetric.ClipT))
                 ? clipText!.EmbedTexts(batch.Select(preview => PlainText(preview.Image.Prompt)).ToList())
                 : null;
-            var scores = batch.Select((preview, i) => new AutoScore(preview.PreviewId, metric, embedder.ModelSha256,
-                texts is not null ? Cosine(images[i], texts[i]) : references.Average(reference => Cosine(images[i], reference)))).ToList();
-            added += await store.RecordAutoScoresAsync(scores, cancellationToken);
+            foreach (var metric in metrics)
+            {
+                var scores = batch.Select((preview, i) => (Preview: preview, Index: i)).Where(entry => wanted(entry.Preview, metric))
+                    .Select(entry => new AutoScore(entry.Preview.PreviewId, metric, embedder.ModelSha256, metric == AutoMetric.ClipT
+                        ? Cosine(images[entry.Index], texts![entry.Index])
+                        : references.Average(reference => Cosine(images[entry.Index], reference))))
+                    .ToList();
+                if (scores.Count > 0) added[metric] = added.GetValueOrDefault(metric) + await store.RecordAutoScoresAsync(scores, cancellationToken);
+            }
         }
 
         return added;
     }
 
-    /// <summary>The embeddings of the job's training images under this model, from the cache or computed and cached.</summary>
+    /// <summary>The embeddings of the job's training images under this model: from memory, else the database cache, else computed and cached.</summary>
     async Task<IReadOnlyList<float[]>> ReferenceEmbeddingsAsync(IImageEmbedder embedder, JobSpec spec, CancellationToken cancellationToken)
     {
         var key = (spec.DatasetFolder, spec.CaptionExtension);
@@ -92,6 +114,9 @@ public sealed class AutoScorer(ResultsStore store, IImageEmbedder? clip, ITextEm
         var training = ValidationSet.Split(dataset, spec.Settings).Training;
         var paths = training.Folders.SelectMany(folder => folder.Images).Select(image => Path.Combine(training.Path, image.RelativePath)).ToList();
         if (paths.Count == 0) throw new InvalidOperationException($"job '{spec.Label}' has no training images in '{spec.DatasetFolder}' to compare its previews with");
+        var memoryKey = (embedder.ModelSha256, string.Join('\n', paths));
+        if (_references.TryGetValue(memoryKey, out var known)) return known;
+
         var embeddings = new float[paths.Count][];
         var missing = new List<(int Index, string Hash)>();
         for (var i = 0; i < paths.Count; i++)
@@ -112,6 +137,7 @@ public sealed class AutoScorer(ResultsStore store, IImageEmbedder? clip, ITextEm
             }
         }
 
+        _references[memoryKey] = embeddings;
         return embeddings;
     }
 
