@@ -21,6 +21,14 @@ public static class DerivedRandom
         return new Random(BinaryPrimitives.ReadInt32LittleEndian(hash) & int.MaxValue);
     }
 
+    /// <summary>A 64-bit seed (for a torch generator) for (<paramref name="seed"/>, <paramref name="purpose"/>, <paramref name="key"/>, <paramref name="index"/>).</summary>
+    public static ulong Seed64(long seed, string purpose, string key, long index)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seed}/{purpose}/{key}/{index}")), hash);
+        return BinaryPrimitives.ReadUInt64LittleEndian(hash);
+    }
+
     /// <summary>Fisher–Yates shuffle, as Python's random.shuffle does it (from the end).</summary>
     public static void Shuffle<T>(IList<T> items, Random random)
     {

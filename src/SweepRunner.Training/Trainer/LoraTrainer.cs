@@ -356,25 +356,25 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
             var count = 0;
             try
             {
+                var family = _model.Family;
                 for (var i = 0; i < dataset.Validation.Count; i++)
                 {
                     cancellation.ThrowIfCancellationRequested();
                     var image = dataset.Validation[i];
+                    using var imageScope = NewDisposeScope();
+                    using var _ = no_grad();
+                    var x0 = ValidationLatents[i].unsqueeze(0).to(_device);
+                    var tokens = tensor(baseModel.Tokenizer.Encode(image.Caption).Ids.Select(id => (long)id).ToArray(), ScalarType.Int64).view(1, -1).to(_device);
+                    var context = _model.TextEncoder.forward(tokens, s.ClipSkip).to_type(s.WeightDtype);
                     foreach (var t in ValidationSet.Timesteps)
                     {
-                        using var scope = NewDisposeScope();
-                        using var _ = no_grad();
-                        var x0 = ValidationLatents[i].unsqueeze(0).to(_device);
-                        var tokens = tensor(baseModel.Tokenizer.Encode(image.Caption).Ids.Select(id => (long)id).ToArray(), ScalarType.Int64).view(1, -1).to(_device);
-                        var context = _model.TextEncoder.forward(tokens, s.ClipSkip);
-                        using var generator = new Generator(ValidationNoiseSeed(seed, image.ContentHash, t), CPU);
+                        using var stepScope = NewDisposeScope();
+                        using var generator = new Generator(DerivedRandom.Seed64(seed, "validation-noise", image.ContentHash, t), CPU);
                         var noise = randn(x0.shape, ScalarType.Float32, CPU, generator: generator).to(_device);
                         var timesteps = tensor(new long[] { t }, ScalarType.Int64).to(_device);
-                        var family = _model.Family;
                         var noisy = family.AddNoise(x0, noise, timesteps);
-                        var prediction = _model.Unet.forward(noisy.to_type(s.WeightDtype), timesteps, context.to_type(s.WeightDtype));
-                        var loss = (prediction.to_type(ScalarType.Float32) - family.Target(x0, noise, timesteps)).pow(2).mean().item<float>();
-                        sum += loss;
+                        var prediction = _model.Unet.forward(noisy.to_type(s.WeightDtype), timesteps, context);
+                        sum += (prediction.to_type(ScalarType.Float32) - family.Target(x0, noise, timesteps)).pow(2).mean().item<float>();
                         count++;
                     }
                 }
@@ -384,13 +384,6 @@ public sealed class LoraTrainer(CreateOptimizer optimizerFactory, LatentCache la
                 network.SetTraining(true, dropoutGenerator ?? noiseGenerator);
             }
             callbacks.Validated?.Invoke(new ValidationLoss(_epoch, _step, sum / count, dataset.Validation.Count));
-        }
-
-        static ulong ValidationNoiseSeed(long seed, string contentHash, int timestep)
-        {
-            var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
-                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seed}/validation-noise/{contentHash}/{timestep}")));
-            return System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(hash);
         }
 
         /// <summary>Unscales, checks, clips and applies the accumulated gradients; returns the UNet group's learning rate.</summary>
